@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
+
+/// @title MockAggregatorV3 — a STAND-IN for a Chainlink price feed
+/// @notice Real Chainlink aggregators are updated by an off-chain oracle network that cannot run here, so the local
+/// chain uses this feed instead. It keeps every round (answer and timestamps) so that keepers and tests can read a
+/// price *history* through the same `getRoundData` calls they would make against Chainlink. It is a mock: anyone can
+/// push a round, including invalid ones (zero, negative, stale, incomplete), which is exactly what tests need.
+contract MockAggregatorV3 is AggregatorV3Interface {
+    struct Round {
+        int256 answer;
+        uint256 startedAt;
+        uint256 updatedAt;
+        uint80 answeredInRound;
+    }
+
+    uint8 public immutable override decimals;
+    string public override description;
+    uint256 public constant override version = 4;
+
+    uint80 public latestRound;
+    mapping(uint80 roundId => Round) private _rounds;
+
+    error NoDataPresent(uint80 roundId);
+
+    constructor(uint8 decimals_, string memory description_, int256 initialAnswer) {
+        decimals = decimals_;
+        description = description_;
+        _push(initialAnswer, block.timestamp, block.timestamp, 0);
+    }
+
+    /// @notice Pushes a complete round with `answer` at the current block time.
+    function setAnswer(int256 answer) external {
+        _push(answer, block.timestamp, block.timestamp, 0);
+    }
+
+    /// @notice Pushes a complete round with `answer` that was last updated at `updatedAt` (to replay history).
+    function setAnswerAt(int256 answer, uint256 updatedAt) external {
+        _push(answer, updatedAt, updatedAt, 0);
+    }
+
+    /// @notice Pushes a round whose `answeredInRound` lags its id: Chainlink's sign of an incomplete round.
+    function setIncompleteAnswer(int256 answer) external {
+        _push(answer, block.timestamp, block.timestamp, 1);
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function getRoundData(uint80 roundId)
+        public
+        view
+        override
+        returns (uint80, int256, uint256, uint256, uint80)
+    {
+        Round memory r = _rounds[roundId];
+        if (r.updatedAt == 0 && r.startedAt == 0) revert NoDataPresent(roundId);
+        return (roundId, r.answer, r.startedAt, r.updatedAt, r.answeredInRound);
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function latestRoundData() external view override returns (uint80, int256, uint256, uint256, uint80) {
+        return getRoundData(latestRound);
+    }
+
+    function _push(int256 answer, uint256 startedAt, uint256 updatedAt, uint80 lag) private {
+        uint80 id = latestRound + 1;
+        latestRound = id;
+        _rounds[id] = Round(answer, startedAt, updatedAt, id - lag);
+    }
+}
