@@ -21,7 +21,7 @@ export default defineConfig({
       default: {
         version: SOLC_VERSION,
         path: require.resolve("solc/soljson.js"),
-        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+        settings: { optimizer: { enabled: true, runs: 1 }, evmVersion: "cancun" },
       },
     },
   },

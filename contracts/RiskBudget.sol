@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {RiskParams} from "./interfaces/IBallastVault.sol";
+import {ErrorsLib} from "./libraries/ErrorsLib.sol";
+import {EventsLib} from "./libraries/EventsLib.sol";
+import {WindowLib} from "./libraries/WindowLib.sol";
+
+/// @title RiskBudget
+/// @notice The parameters of the risk budget and the bookkeeping they need, nothing else: vault-wide limits
+/// (`RiskParams`), per-asset weight caps, per-protocol exposure caps, rolling-window usage and the drawdown breaker's
+/// high-water mark. The vault calls the checks; who may change what is decided there (roles).
+/// @dev Tightening rule, used by the guardian's instant path: a change is a tightening when every `max*` and cap goes
+/// down or stays, and every `min*`, `cooldownSeconds` and `windowSeconds` goes up or stays.
+abstract contract RiskBudget {
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant PPM = 1_000_000;
+
+    /// @notice Per-asset limits: the weight cap and the protocol whose failure the asset is exposed to.
+    struct AssetRisk {
+        uint16 maxWeightBps;
+        bytes32 protocolId; // bytes32(0): no protocol risk beyond the token itself (not capped per protocol)
+    }
+
+    RiskParams internal _params;
+    mapping(address asset => AssetRisk) internal _assetRisk;
+    mapping(bytes32 protocolId => uint16 capBps) internal _protocolCapBps;
+    WindowLib.Window internal _window;
+
+    uint128 internal _highWaterMarkWad; // NAV per share, 1e18 fixed point
+    uint64 internal _highWaterMarkAt;
+    uint64 internal _lastRebalanceAt;
+    bool internal _breakerTripped;
+
+    /// @notice The vault-wide limits.
+    function riskParams() external view returns (RiskParams memory) {
+        return _params;
+    }
+
+    /// @notice The weight cap and protocol of `asset`.
+    function assetRisk(address asset) external view returns (AssetRisk memory) {
+        return _assetRisk[asset];
+    }
+
+    /// @notice The exposure cap of `protocolId`, bps of NAV.
+    function protocolCapBps(bytes32 protocolId) external view returns (uint16) {
+        return _protocolCapBps[protocolId];
+    }
+
+    // ───────────────────────────── parameter changes ─────────────────────────────
+
+    function _setParams(RiskParams memory next, bool mustTighten) internal {
+        _validate(next);
+        RiskParams memory prev = _params;
+        if (mustTighten) _requireTightening(prev, next);
+        if (prev.windowSeconds != 0 && prev.windowSeconds != next.windowSeconds) {
+            WindowLib.rebase(_window, prev.windowSeconds, next.windowSeconds, block.timestamp);
+        }
+        _params = next;
+        emit EventsLib.RiskParamsUpdated(prev, next, msg.sender);
+    }
+
+    function _setAssetCap(address asset, uint16 capBps, bool mustTighten) internal {
+        if (capBps > BPS) revert ErrorsLib.InvalidParameter("maxWeightBps", capBps);
+        uint16 prev = _assetRisk[asset].maxWeightBps;
+        if (mustTighten && capBps > prev) revert ErrorsLib.NotATightening("maxWeightBps", prev, capBps);
+        _assetRisk[asset].maxWeightBps = capBps;
+        emit EventsLib.AssetCapUpdated(asset, prev, capBps, msg.sender);
+    }
+
+    function _setProtocolCap(bytes32 protocolId, uint16 capBps, bool mustTighten) internal {
+        if (capBps > BPS) revert ErrorsLib.InvalidParameter("protocolCapBps", capBps);
+        uint16 prev = _protocolCapBps[protocolId];
+        if (mustTighten && capBps > prev) revert ErrorsLib.NotATightening("protocolCapBps", prev, capBps);
+        _protocolCapBps[protocolId] = capBps;
+        emit EventsLib.ProtocolCapUpdated(protocolId, prev, capBps, msg.sender);
+    }
+
+    function _validate(RiskParams memory p) internal pure {
+        if (p.maxSlippageBps >= BPS) revert ErrorsLib.InvalidParameter("maxSlippageBps", p.maxSlippageBps);
+        if (p.minIdleBps > BPS) revert ErrorsLib.InvalidParameter("minIdleBps", p.minIdleBps);
+        if (p.maxDrawdownBps > BPS) revert ErrorsLib.InvalidParameter("maxDrawdownBps", p.maxDrawdownBps);
+        if (p.windowSeconds == 0) revert ErrorsLib.InvalidParameter("windowSeconds", 0);
+        if (p.maxWindowSlippageBps > BPS) {
+            revert ErrorsLib.InvalidParameter("maxWindowSlippageBps", p.maxWindowSlippageBps);
+        }
+    }
+
+    function _requireTightening(RiskParams memory a, RiskParams memory b) private pure {
+        _atMost("maxTurnoverBps", a.maxTurnoverBps, b.maxTurnoverBps);
+        _atMost("maxWindowTurnoverBps", a.maxWindowTurnoverBps, b.maxWindowTurnoverBps);
+        _atMost("maxSlippageBps", a.maxSlippageBps, b.maxSlippageBps);
+        _atMost("maxWindowSlippageBps", a.maxWindowSlippageBps, b.maxWindowSlippageBps);
+        _atMost("maxDrawdownBps", a.maxDrawdownBps, b.maxDrawdownBps);
+        _atMost("depositCap", a.depositCap, b.depositCap);
+        _atLeast("minIdleBps", a.minIdleBps, b.minIdleBps);
+        _atLeast("cooldownSeconds", a.cooldownSeconds, b.cooldownSeconds);
+        _atLeast("windowSeconds", a.windowSeconds, b.windowSeconds);
+    }
+
+    function _atMost(bytes32 field, uint256 current, uint256 proposed) private pure {
+        if (proposed > current) revert ErrorsLib.NotATightening(field, current, proposed);
+    }
+
+    function _atLeast(bytes32 field, uint256 current, uint256 proposed) private pure {
+        if (proposed < current) revert ErrorsLib.NotATightening(field, current, proposed);
+    }
+
+    // ───────────────────────────── checks used by rebalance ─────────────────────────────
+
+    /// @dev Cooldown between rebalances.
+    function _checkCooldown() internal view {
+        uint256 readyAt = uint256(_lastRebalanceAt) + _params.cooldownSeconds;
+        if (_lastRebalanceAt != 0 && block.timestamp < readyAt) {
+            revert ErrorsLib.CooldownActive(readyAt, block.timestamp);
+        }
+    }
+
+    /// @dev Per-rebalance turnover (exact comparison; the error reports bps rounded up), then the window sums.
+    function _checkTurnoverAndWindow(uint256 turnoverBase, uint256 slippageBase, uint256 navBefore)
+        internal
+        returns (uint256 turnoverBps)
+    {
+        RiskParams memory p = _params;
+        turnoverBps = _ceilDiv(turnoverBase * BPS, navBefore);
+        if (turnoverBase * BPS > uint256(p.maxTurnoverBps) * navBefore) {
+            revert ErrorsLib.TurnoverAboveCap(turnoverBps, p.maxTurnoverBps);
+        }
+        (uint256 windowTurnover, uint256 windowSlippage) = WindowLib.add(
+            _window,
+            p.windowSeconds,
+            block.timestamp,
+            _ceilDiv(turnoverBase * PPM, navBefore),
+            _ceilDiv(slippageBase * PPM, navBefore)
+        );
+        if (windowTurnover > uint256(p.maxWindowTurnoverBps) * 100) {
+            revert ErrorsLib.WindowTurnoverAboveCap(windowTurnover, uint256(p.maxWindowTurnoverBps) * 100);
+        }
+        if (windowSlippage > uint256(p.maxWindowSlippageBps) * 100) {
+            revert ErrorsLib.WindowSlippageAboveCap(windowSlippage, uint256(p.maxWindowSlippageBps) * 100);
+        }
+    }
+
+    /// @dev Observes the NAV per share: moves the high-water mark (a new high, or a new window when the mark is older
+    /// than `windowSeconds`) and trips the breaker when the fall from the mark exceeds `maxDrawdownBps`.
+    /// @return tripped Whether the breaker is tripped after this observation.
+    function _observeSharePrice(uint256 sharePriceWad) internal returns (bool tripped) {
+        uint256 hwm = _highWaterMarkWad;
+        if (hwm == 0 || sharePriceWad >= hwm || block.timestamp > uint256(_highWaterMarkAt) + _params.windowSeconds) {
+            _highWaterMarkWad = uint128(sharePriceWad);
+            _highWaterMarkAt = uint64(block.timestamp);
+            return _breakerTripped;
+        }
+        if (_breakerTripped) return true;
+        uint256 drawdownBps = ((hwm - sharePriceWad) * BPS) / hwm;
+        if (drawdownBps > _params.maxDrawdownBps) {
+            _breakerTripped = true;
+            emit EventsLib.BreakerTripped(sharePriceWad, hwm, drawdownBps);
+            return true;
+        }
+        return false;
+    }
+
+    function _resetBreaker(uint256 sharePriceWad) internal {
+        _breakerTripped = false;
+        _highWaterMarkWad = uint128(sharePriceWad);
+        _highWaterMarkAt = uint64(block.timestamp);
+        emit EventsLib.BreakerReset(sharePriceWad, msg.sender);
+    }
+
+    function _ceilDiv(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+}

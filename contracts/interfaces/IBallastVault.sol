@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+/// @notice The vault-wide limits, one struct, checked after every rebalance. Ratios in bps of NAV (1e4 = 100 %).
+/// Tightening = a `max*` going down, `minIdleBps`, `cooldownSeconds` or `windowSeconds` going up, `depositCap` going down.
+struct RiskParams {
+    uint16 maxTurnoverBps; // sum of the trades' input value (oracle) per rebalance, bps of NAV before
+    uint16 maxWindowTurnoverBps; // the same, summed over the rolling window
+    uint16 maxSlippageBps; // per trade: minAmountOut may sit at most this far below the oracle-implied output
+    uint16 maxWindowSlippageBps; // realised slippage (oracle value lost) summed over the rolling window, bps of NAV
+    uint16 minIdleBps; // idle base asset kept for withdrawals, bps of NAV
+    uint16 maxDrawdownBps; // NAV-per-share fall from the window's high-water mark that trips the breaker
+    uint32 cooldownSeconds; // minimum time between two rebalances
+    uint32 windowSeconds; // length of the rolling window (turnover, slippage, high-water mark)
+    uint128 depositCap; // NAV ceiling for deposits, in base-asset units
+}
+
+/// @notice One trade of a rebalance plan, executed through a whitelisted swap adapter.
+struct Trade {
+    address adapter;
+    address tokenIn;
+    address tokenOut;
+    uint256 amountIn; // token-in decimals
+    uint256 minAmountOut; // token-out decimals; must be >= the vault's own oracle floor
+    bytes data; // adapter route (Uniswap V3: encoded path)
+}
+
+/// @notice One whitelisted asset as the budget sees it. Values in base-asset units; 0 where the price is unusable.
+struct AssetView {
+    address asset;
+    address feed;
+    uint32 maxStalenessSeconds;
+    uint16 maxWeightBps;
+    bytes32 protocolId;
+    uint16 protocolCapBps;
+    uint256 balance;
+    uint256 priceWad; // USD per whole token, 1e18 fixed point (0 when the feed is unusable)
+    uint256 valueBase;
+    bool priceOk;
+}
+
+/// @notice The whole risk budget and its current use, in one call (for the optimizer, the keeper and the UI).
+struct BudgetView {
+    RiskParams params;
+    address baseAsset;
+    AssetView base;
+    AssetView[] assets;
+    uint256 nav; // base-asset units, oracle prices (0 when a price is unusable)
+    bool pricesOk;
+    uint256 windowTurnoverPpm;
+    uint256 windowSlippagePpm;
+    uint256 sharePriceWad;
+    uint256 highWaterMarkWad;
+    uint256 highWaterMarkAt;
+    bool breakerTripped;
+    uint256 lastRebalanceAt;
+    uint256 nextRebalanceAt;
+    bool paused;
+    bool shutdown;
+}
+
+/// @title IBallastVault
+/// @notice The Ballast-specific surface of the vault beyond ERC-4626.
+interface IBallastVault {
+    function rebalance(Trade[] calldata trades, bytes32 planId, uint256 deadline) external;
+
+    function redeemInKind(uint256 shares, address receiver, address owner)
+        external
+        returns (address[] memory tokens, uint256[] memory amounts);
+
+    function pokeBreaker() external returns (bool tripped);
+}
