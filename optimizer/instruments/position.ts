@@ -120,7 +120,7 @@ export function positionGreeks(p: Position, market: MarketState): Greeks {
   const delta: Record<string, number> = {};
   const gamma: Record<string, number> = {};
   const vega: Record<string, number> = {};
-  let valueUsd = 0;
+  let valueUsd: number;
   let theta = 0;
   switch (p.kind) {
     case "spot": {
