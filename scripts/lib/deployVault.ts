@@ -1,0 +1,72 @@
+/**
+ * Deploys a Ballast vault (with its linked PositionChecksLib) and the BudgetLens. Used by the demo, the gas
+ * benchmark and the Mocha tests, so that every path deploys the vault the same way.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { BallastVault, BudgetLens } from "../../types/ethers-contracts/index.js";
+
+/** Vault-wide limits, same names and units as the Solidity struct `RiskParams` (bps of NAV, seconds, base units). */
+export interface RiskParams {
+  maxTurnoverBps: number;
+  maxWindowTurnoverBps: number;
+  maxSlippageBps: number;
+  maxWindowSlippageBps: number;
+  minIdleBps: number;
+  maxDrawdownBps: number;
+  cooldownSeconds: number;
+  windowSeconds: number;
+  depositCap: bigint;
+}
+
+/** A sane default budget for a USDC vault (6 decimals): caps that a demo and tests can work inside. */
+export function defaultRiskParams(depositCapUsdc = 10_000_000n): RiskParams {
+  return {
+    maxTurnoverBps: 5_000,
+    maxWindowTurnoverBps: 15_000,
+    maxSlippageBps: 100,
+    maxWindowSlippageBps: 50,
+    minIdleBps: 1_000,
+    maxDrawdownBps: 2_000,
+    cooldownSeconds: 3_600,
+    windowSeconds: 86_400,
+    depositCap: depositCapUsdc * 10n ** 6n,
+  };
+}
+
+export interface DeployVaultArgs {
+  baseAsset: string;
+  baseFeed: string;
+  baseMaxStalenessSeconds?: number;
+  params: RiskParams;
+  /** The TimelockController (or, in benchmarks, an EOA standing in for it). */
+  governor: string;
+  guardian: string;
+  name?: string;
+  symbol?: string;
+}
+
+export async function deployVault(
+  ethers: HardhatEthers,
+  args: DeployVaultArgs,
+): Promise<{ vault: BallastVault; lens: BudgetLens; positionChecksLib: string }> {
+  const lib = await ethers.deployContract("PositionChecksLib");
+  await lib.waitForDeployment();
+  const positionChecksLib = await lib.getAddress();
+  const factory = await ethers.getContractFactory("BallastVault", {
+    libraries: { PositionChecksLib: positionChecksLib },
+  });
+  const vault = (await factory.deploy(
+    args.baseAsset,
+    args.name ?? "Ballast USDC",
+    args.symbol ?? "bUSDC",
+    args.baseFeed,
+    args.baseMaxStalenessSeconds ?? 86_400,
+    args.params,
+    args.governor,
+    args.guardian,
+  )) as unknown as BallastVault;
+  await vault.waitForDeployment();
+  const lens = (await ethers.deployContract("BudgetLens")) as unknown as BudgetLens;
+  await lens.waitForDeployment();
+  return { vault, lens, positionChecksLib };
+}
