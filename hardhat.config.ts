@@ -26,7 +26,10 @@ export default defineConfig({
     },
   },
   paths: {
-    tests: { mocha: "test", solidity: "contracts/test" },
+    // Mocha tests that need a chain live in test/chain/ and run under Hardhat; the optimizer's pure unit tests
+    // (test/unit/optimizer/) run under plain mocha: they need no chain, and Hardhat's chai matchers redefine closeTo
+    // for bigints.
+    tests: { mocha: "test/chain", solidity: "contracts/test" },
   },
   test: {
     solidity: {
