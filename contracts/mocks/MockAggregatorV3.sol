@@ -9,11 +9,12 @@ import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 /// price *history* through the same `getRoundData` calls they would make against Chainlink. It is a mock: anyone can
 /// push a round, including invalid ones (zero, negative, stale, incomplete), which is exactly what tests need.
 contract MockAggregatorV3 is AggregatorV3Interface {
+    /// @dev One round in one slot, like Chainlink's OCR aggregator (`Transmission {int192 answer; uint64 timestamp}`),
+    /// so that gas measured against this mock is close to a real feed's (which adds a proxy hop on top).
     struct Round {
-        int256 answer;
-        uint256 startedAt;
-        uint256 updatedAt;
-        uint80 answeredInRound;
+        int192 answer;
+        uint56 updatedAt;
+        bool incomplete; // answeredInRound lags roundId: Chainlink's sign of an incomplete round
     }
 
     uint8 public immutable override decimals;
@@ -28,34 +29,29 @@ contract MockAggregatorV3 is AggregatorV3Interface {
     constructor(uint8 decimals_, string memory description_, int256 initialAnswer) {
         decimals = decimals_;
         description = description_;
-        _push(initialAnswer, block.timestamp, block.timestamp, 0);
+        _push(initialAnswer, block.timestamp, false);
     }
 
     /// @notice Pushes a complete round with `answer` at the current block time.
     function setAnswer(int256 answer) external {
-        _push(answer, block.timestamp, block.timestamp, 0);
+        _push(answer, block.timestamp, false);
     }
 
     /// @notice Pushes a complete round with `answer` that was last updated at `updatedAt` (to replay history).
     function setAnswerAt(int256 answer, uint256 updatedAt) external {
-        _push(answer, updatedAt, updatedAt, 0);
+        _push(answer, updatedAt, false);
     }
 
     /// @notice Pushes a round whose `answeredInRound` lags its id: Chainlink's sign of an incomplete round.
     function setIncompleteAnswer(int256 answer) external {
-        _push(answer, block.timestamp, block.timestamp, 1);
+        _push(answer, block.timestamp, true);
     }
 
     /// @inheritdoc AggregatorV3Interface
-    function getRoundData(uint80 roundId)
-        public
-        view
-        override
-        returns (uint80, int256, uint256, uint256, uint80)
-    {
+    function getRoundData(uint80 roundId) public view override returns (uint80, int256, uint256, uint256, uint80) {
         Round memory r = _rounds[roundId];
-        if (r.updatedAt == 0 && r.startedAt == 0) revert NoDataPresent(roundId);
-        return (roundId, r.answer, r.startedAt, r.updatedAt, r.answeredInRound);
+        if (r.updatedAt == 0 && r.answer == 0) revert NoDataPresent(roundId);
+        return (roundId, r.answer, r.updatedAt, r.updatedAt, r.incomplete ? roundId - 1 : roundId);
     }
 
     /// @inheritdoc AggregatorV3Interface
@@ -63,9 +59,9 @@ contract MockAggregatorV3 is AggregatorV3Interface {
         return getRoundData(latestRound);
     }
 
-    function _push(int256 answer, uint256 startedAt, uint256 updatedAt, uint80 lag) private {
+    function _push(int256 answer, uint256 updatedAt, bool incomplete) private {
         uint80 id = latestRound + 1;
         latestRound = id;
-        _rounds[id] = Round(answer, startedAt, updatedAt, id - lag);
+        _rounds[id] = Round(int192(answer), uint56(updatedAt), incomplete);
     }
 }
