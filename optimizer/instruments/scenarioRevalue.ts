@@ -182,3 +182,18 @@ export function revalueBook(
     }
   }
 }
+
+/**
+ * A scenario matrix from simple returns (0.05 = +5 %), the layout of optimizer/scenarios' `ScenarioSet`:
+ * price multiplier = 1 + return. Why: risk measures and the optimizer share one scenario set with full revaluation.
+ */
+export function scenarioMatrixFromReturns(
+  set: { readonly assets: readonly string[]; readonly returns: Float64Array },
+  horizonYears = 0,
+  volShifts?: Float64Array,
+): ScenarioMatrix {
+  const m = new Float64Array(set.returns.length);
+  for (let k = 0; k < m.length; k++) m[k] = 1 + set.returns[k];
+  const nScenarios = set.assets.length === 0 ? 0 : m.length / set.assets.length;
+  return { assets: set.assets, nScenarios, priceMultipliers: m, volShifts, horizonYears };
+}
