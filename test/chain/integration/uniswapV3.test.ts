@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { type Contract, formatEther, formatUnits, keccak256, parseEther, parseUnits, toUtf8Bytes } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { MockERC20, UniswapV3SwapAdapter } from "../../types/ethers-contracts/index.js";
+import type { MockERC20, UniswapV3SwapAdapter } from "../../../types/ethers-contracts/index.js";
 import {
   FeeAmount,
   POOL_INIT_CODE_HASH,
@@ -23,7 +23,7 @@ import {
   quoteExactInput,
   swapExactInput,
   type UniswapV3Context,
-} from "../../scripts/replica/uniswapV3.js";
+} from "../../../scripts/replica/uniswapV3.js";
 
 const { ethers, networkHelpers } = await network.create();
 

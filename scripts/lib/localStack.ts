@@ -1,0 +1,191 @@
+/**
+ * The local stack the demo and the chain tests run on: real Uniswap V3 and WETH9 bytecode (from npm artifacts), stand-in
+ * tokens for USDC (6 decimals) and WBTC (8), stand-in Chainlink feeds (MockAggregatorV3, 8 decimals), pools seeded
+ * with liquidity at the feeds' prices, the UniswapV3SwapAdapter, and a Ballast vault governed by a real OpenZeppelin
+ * TimelockController.
+ *
+ * Governance hand-over: the deployer lists assets, caps and the adapter while it still holds the governor role, then
+ * grants every admin role to the timelock and renounces its own, so that after `deployLocalStack` returns, loosening a
+ * limit takes a timelock proposal, a delay and an execution — exactly as in production.
+ */
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type {
+  BallastTimelock,
+  BallastVault,
+  BudgetLens,
+  MockAggregatorV3,
+  MockERC20,
+  UniswapV3SwapAdapter,
+} from "../../types/ethers-contracts/index.js";
+import { addLiquidity, createPool, deployUniswapV3, encodePath, FeeAmount } from "../replica/uniswapV3.ts";
+import type { UniswapV3Context } from "../replica/uniswapV3.ts";
+import { defaultRiskParams, deployVault, type RiskParams } from "./deployVault.ts";
+
+/** Prices in USD per whole token at deployment. */
+export interface StackPrices {
+  ETH: number;
+  BTC: number;
+}
+
+export interface LocalStackOptions {
+  prices?: StackPrices;
+  params?: RiskParams;
+  /** TimelockController minimum delay, seconds. */
+  timelockDelaySeconds?: number;
+  /** USD depth of each pool (half in each token), full range. */
+  poolDepthUsd?: number;
+}
+
+export interface LocalStack {
+  deployer: HardhatEthersSigner;
+  guardian: HardhatEthersSigner;
+  keeper: HardhatEthersSigner;
+  proposer: HardhatEthersSigner;
+  usdc: MockERC20;
+  wbtc: MockERC20;
+  /** Real WETH9 from canonical-weth, as a contract with the ERC-20 surface. */
+  weth: MockERC20;
+  feeds: { USDC: MockAggregatorV3; ETH: MockAggregatorV3; BTC: MockAggregatorV3 };
+  uniswap: UniswapV3Context;
+  adapter: UniswapV3SwapAdapter;
+  vault: BallastVault;
+  lens: BudgetLens;
+  timelock: BallastTimelock;
+  /** Uniswap V3 paths, tokenIn first. */
+  paths: { usdcToWeth: string; wethToUsdc: string; usdcToWbtc: string; wbtcToUsdc: string };
+  fees: { WETH: number; WBTC: number };
+  protocolIds: { WETH: string; WBTC: string };
+}
+
+/** Fixed-point helper: `amount` whole tokens with `decimals` as an integer (rounded to the nearest unit). */
+export function toUnits(amount: number, decimals: number): bigint {
+  const [whole, frac = ""] = amount.toFixed(Math.min(decimals, 12)).split(".");
+  return BigInt(whole + frac.padEnd(decimals, "0").slice(0, decimals));
+}
+
+/** Feed answer for a USD price with 8 decimals (Chainlink's USD feeds). */
+export function feedAnswer(priceUsd: number): bigint {
+  return toUnits(priceUsd, 8);
+}
+
+export async function deployLocalStack(ethers: HardhatEthers, options: LocalStackOptions = {}): Promise<LocalStack> {
+  const prices = options.prices ?? { ETH: 3_000, BTC: 60_000 };
+  const params = options.params ?? defaultRiskParams();
+  const depthUsd = options.poolDepthUsd ?? 200_000_000;
+  const [deployer, guardian, keeper, proposer] = await ethers.getSigners();
+
+  const usdc = (await ethers.deployContract("MockERC20", ["USD Coin (stand-in)", "USDC", 6])) as unknown as MockERC20;
+  const wbtc = (await ethers.deployContract("MockERC20", [
+    "Wrapped BTC (stand-in)",
+    "WBTC",
+    8,
+  ])) as unknown as MockERC20;
+  const feeds = {
+    USDC: (await ethers.deployContract("MockAggregatorV3", [
+      8,
+      "USDC / USD",
+      feedAnswer(1),
+    ])) as unknown as MockAggregatorV3,
+    ETH: (await ethers.deployContract("MockAggregatorV3", [
+      8,
+      "ETH / USD",
+      feedAnswer(prices.ETH),
+    ])) as unknown as MockAggregatorV3,
+    BTC: (await ethers.deployContract("MockAggregatorV3", [
+      8,
+      "BTC / USD",
+      feedAnswer(prices.BTC),
+    ])) as unknown as MockAggregatorV3,
+  };
+
+  const uniswap = await deployUniswapV3(deployer);
+  const weth = (await ethers.getContractAt("MockERC20", uniswap.addresses.weth)) as unknown as MockERC20;
+  const fees = { WETH: FeeAmount.LOW, WBTC: FeeAmount.MEDIUM };
+
+  // Liquidity at the feeds' prices: half the depth in each token, full range.
+  const wethLiquidity = toUnits(depthUsd / 2 / prices.ETH, 18);
+  const wbtcLiquidity = toUnits(depthUsd / 2 / prices.BTC, 8);
+  const usdcLiquidity = toUnits(depthUsd / 2, 6);
+  await ethers.provider.send("hardhat_setBalance", [deployer.address, "0x" + (wethLiquidity * 2n).toString(16)]);
+  const wethAsWeth9 = await ethers.getContractAt(
+    ["function deposit() payable", "function approve(address,uint256) returns (bool)"],
+    uniswap.addresses.weth,
+  );
+  await (await wethAsWeth9.deposit({ value: wethLiquidity })).wait();
+  await (await usdc.mint(deployer.address, usdcLiquidity * 2n)).wait();
+  await (await wbtc.mint(deployer.address, wbtcLiquidity)).wait();
+  await createPool(uniswap, uniswap.addresses.weth, usdc, fees.WETH, prices.ETH);
+  await createPool(uniswap, wbtc, usdc, fees.WBTC, prices.BTC);
+  await addLiquidity(
+    uniswap,
+    { tokenA: uniswap.addresses.weth, tokenB: usdc, fee: fees.WETH },
+    wethLiquidity,
+    usdcLiquidity,
+  );
+  await addLiquidity(uniswap, { tokenA: wbtc, tokenB: usdc, fee: fees.WBTC }, wbtcLiquidity, usdcLiquidity);
+
+  const adapter = (await ethers.deployContract("UniswapV3SwapAdapter", [
+    uniswap.addresses.router,
+  ])) as unknown as UniswapV3SwapAdapter;
+
+  const timelockDelay = options.timelockDelaySeconds ?? 2 * 86_400;
+  const timelock = (await ethers.deployContract("BallastTimelock", [
+    timelockDelay,
+    [proposer.address],
+    [proposer.address],
+    ethers.ZeroAddress,
+  ])) as unknown as BallastTimelock;
+  const timelockAddress = await timelock.getAddress();
+
+  // Deploy with the deployer as interim governor, configure, then hand over to the timelock.
+  const { vault, lens } = await deployVault(ethers, {
+    baseAsset: await usdc.getAddress(),
+    baseFeed: await feeds.USDC.getAddress(),
+    params,
+    governor: deployer.address,
+    guardian: guardian.address,
+  });
+  const protocolIds = { WETH: ethers.id("weth9"), WBTC: ethers.id("wbtc-custody") };
+  await (
+    await vault.addAsset(uniswap.addresses.weth, await feeds.ETH.getAddress(), 86_400, 6_000, protocolIds.WETH)
+  ).wait();
+  await (
+    await vault.addAsset(await wbtc.getAddress(), await feeds.BTC.getAddress(), 86_400, 4_000, protocolIds.WBTC)
+  ).wait();
+  await (await vault.setProtocolCap(protocolIds.WETH, 6_000)).wait();
+  await (await vault.setProtocolCap(protocolIds.WBTC, 4_000)).wait();
+  await (await vault.setAdapter(await adapter.getAddress(), true)).wait();
+  await (await vault.grantRole(await vault.KEEPER_ROLE(), keeper.address)).wait();
+  for (const role of [await vault.DEFAULT_ADMIN_ROLE(), await vault.GOVERNOR_ROLE(), await vault.GUARDIAN_ROLE()]) {
+    await (await vault.grantRole(role, timelockAddress)).wait();
+  }
+  for (const role of [await vault.GOVERNOR_ROLE(), await vault.DEFAULT_ADMIN_ROLE()]) {
+    await (await vault.renounceRole(role, deployer.address)).wait();
+  }
+
+  const usdcAddress = await usdc.getAddress();
+  const wbtcAddress = await wbtc.getAddress();
+  return {
+    deployer,
+    guardian,
+    keeper,
+    proposer,
+    usdc,
+    wbtc,
+    weth,
+    feeds,
+    uniswap,
+    adapter,
+    vault,
+    lens,
+    timelock,
+    fees,
+    protocolIds,
+    paths: {
+      usdcToWeth: encodePath([usdcAddress, uniswap.addresses.weth], [fees.WETH]),
+      wethToUsdc: encodePath([uniswap.addresses.weth, usdcAddress], [fees.WETH]),
+      usdcToWbtc: encodePath([usdcAddress, wbtcAddress], [fees.WBTC]),
+      wbtcToUsdc: encodePath([wbtcAddress, usdcAddress], [fees.WBTC]),
+    },
+  };
+}
