@@ -48,7 +48,16 @@ export interface PlanInputs {
   readonly benefitBps?: number;
   /** Per-asset benefit overrides, USD (take precedence over `benefitBps`). */
   readonly benefitUsd?: Readonly<Record<string, number>>;
+  /**
+   * Scale every trade by one factor so that the plan fits `maxTurnoverBps` and what the rolling window has left of
+   * `maxWindowTurnoverBps` (default true): the keeper then moves part of the way toward its targets instead of
+   * sending a plan the vault would refuse. With false, an oversized plan is returned as is and named in `violations`.
+   */
+  readonly fitTurnover?: boolean;
 }
+
+/** Head-room kept under the turnover caps when fitting: the vault rounds turnover up. */
+const TURNOVER_MARGIN = 1e-3;
 
 /** The plan: trades in execution order, what was skipped and why, the expected result, the budget check. */
 export interface TradePlan {
@@ -123,6 +132,17 @@ export function planTrades(i: PlanInputs): TradePlan {
       else candidates.push({ asset: a.asset, side: "sell", driftBps, amountIn });
     } else {
       candidates.push({ asset: a.asset, side: "buy", driftBps, amountIn: valueUsd / px(base) });
+    }
+  }
+
+  // 1b. Turnover: one factor for every trade, so that the plan fits the per-rebalance and the window caps.
+  if (i.fitTurnover ?? true) {
+    const windowLeftBps = i.budget.maxWindowTurnoverBps - (i.window?.windowTurnoverPpm ?? 0) / 100;
+    const allowedUsd = (Math.min(i.budget.maxTurnoverBps, windowLeftBps) / 1e4) * nav * (1 - TURNOVER_MARGIN);
+    const wantedUsd = candidates.reduce((sum, c) => sum + c.amountIn * (c.side === "sell" ? px(c.asset) : px(base)), 0);
+    if (wantedUsd > allowedUsd) {
+      const f = Math.max(0, allowedUsd) / wantedUsd;
+      for (const c of candidates) c.amountIn *= f;
     }
   }
 

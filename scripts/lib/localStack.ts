@@ -20,6 +20,9 @@ import type {
 import { addLiquidity, createPool, deployUniswapV3, encodePath, FeeAmount } from "../replica/uniswapV3.ts";
 import type { UniswapV3Context } from "../replica/uniswapV3.ts";
 import { defaultRiskParams, deployVault, type RiskParams } from "./deployVault.ts";
+import { feedAnswer, toUnits } from "./units.ts";
+
+export { feedAnswer, toUnits };
 
 /** Prices in USD per whole token at deployment. */
 export interface StackPrices {
@@ -55,17 +58,6 @@ export interface LocalStack {
   paths: { usdcToWeth: string; wethToUsdc: string; usdcToWbtc: string; wbtcToUsdc: string };
   fees: { WETH: number; WBTC: number };
   protocolIds: { WETH: string; WBTC: string };
-}
-
-/** Fixed-point helper: `amount` whole tokens with `decimals` as an integer (rounded to the nearest unit). */
-export function toUnits(amount: number, decimals: number): bigint {
-  const [whole, frac = ""] = amount.toFixed(Math.min(decimals, 12)).split(".");
-  return BigInt(whole + frac.padEnd(decimals, "0").slice(0, decimals));
-}
-
-/** Feed answer for a USD price with 8 decimals (Chainlink's USD feeds). */
-export function feedAnswer(priceUsd: number): bigint {
-  return toUnits(priceUsd, 8);
 }
 
 export async function deployLocalStack(ethers: HardhatEthers, options: LocalStackOptions = {}): Promise<LocalStack> {

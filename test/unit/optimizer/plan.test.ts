@@ -149,6 +149,7 @@ describe("plan: planTrades", () => {
   it("names TurnoverAboveCap and WeightAboveCap like the on-chain errors", () => {
     const p = planTrades({
       ...base,
+      fitTurnover: false,
       budget: { ...budget, maxTurnoverBps: 1000 },
       targetWeights: { USDC: 0.05, WETH: 0.65, WBTC: 0.3 },
     });
@@ -156,6 +157,23 @@ describe("plan: planTrades", () => {
     expect(names).to.include("TurnoverAboveCap");
     expect(names).to.include("WeightAboveCap");
     expect(p.violations.find((v) => v.name === "WeightAboveCap")!.asset).to.equal("WETH");
+  });
+
+  it("fits an oversized plan under maxTurnoverBps and the window's remainder by scaling every trade", () => {
+    const wanted = planTrades({ ...base, fitTurnover: false, targetWeights: { USDC: 0.3, WETH: 0.4, WBTC: 0.3 } });
+    const tight = { ...budget, maxTurnoverBps: 1000 };
+    const p = planTrades({ ...base, budget: tight, targetWeights: { USDC: 0.3, WETH: 0.4, WBTC: 0.3 } });
+    expect(wanted.turnoverBps).to.be.greaterThan(1000);
+    expect(p.turnoverBps).to.be.at.most(1000);
+    expect(p.turnoverBps).to.be.greaterThan(990);
+    expect(p.violations.map((v) => v.name)).to.not.include("TurnoverAboveCap");
+    const windowed = planTrades({
+      ...base,
+      window: { windowTurnoverPpm: 9_500_00, windowSlippagePpm: 0 },
+      targetWeights: { USDC: 0.3, WETH: 0.4, WBTC: 0.3 },
+    });
+    expect(windowed.turnoverBps).to.be.at.most(budget.maxWindowTurnoverBps - 9_500);
+    expect(windowed.violations.map((v) => v.name)).to.not.include("WindowTurnoverAboveCap");
   });
 
   it("keeps the idle floor: buys are scaled down to the cash above minIdleBps", () => {
