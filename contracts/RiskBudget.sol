@@ -81,6 +81,7 @@ abstract contract RiskBudget {
         if (p.minIdleBps > BPS) revert ErrorsLib.InvalidParameter("minIdleBps", p.minIdleBps);
         if (p.maxDrawdownBps > BPS) revert ErrorsLib.InvalidParameter("maxDrawdownBps", p.maxDrawdownBps);
         if (p.windowSeconds == 0) revert ErrorsLib.InvalidParameter("windowSeconds", 0);
+        if (p.drawdownWindowSeconds == 0) revert ErrorsLib.InvalidParameter("drawdownWindowSeconds", 0);
         if (p.maxWindowSlippageBps > BPS) {
             revert ErrorsLib.InvalidParameter("maxWindowSlippageBps", p.maxWindowSlippageBps);
         }
@@ -96,6 +97,7 @@ abstract contract RiskBudget {
         _atLeast("minIdleBps", a.minIdleBps, b.minIdleBps);
         _atLeast("cooldownSeconds", a.cooldownSeconds, b.cooldownSeconds);
         _atLeast("windowSeconds", a.windowSeconds, b.windowSeconds);
+        _atLeast("drawdownWindowSeconds", a.drawdownWindowSeconds, b.drawdownWindowSeconds);
     }
 
     function _atMost(bytes32 field, uint256 current, uint256 proposed) private pure {
@@ -117,10 +119,11 @@ abstract contract RiskBudget {
     }
 
     /// @dev Per-rebalance turnover (exact comparison; the error reports bps rounded up), then the window sums.
-    function _checkTurnoverAndWindow(uint256 turnoverBase, uint256 slippageBase, uint256 navBefore)
-        internal
-        returns (uint256 turnoverBps)
-    {
+    function _checkTurnoverAndWindow(
+        uint256 turnoverBase,
+        uint256 slippageBase,
+        uint256 navBefore
+    ) internal returns (uint256 turnoverBps) {
         RiskParams memory p = _params;
         turnoverBps = _ceilDiv(turnoverBase * BPS, navBefore);
         if (turnoverBase * BPS > uint256(p.maxTurnoverBps) * navBefore) {
@@ -142,11 +145,15 @@ abstract contract RiskBudget {
     }
 
     /// @dev Observes the NAV per share: moves the high-water mark (a new high, or a new window when the mark is older
-    /// than `windowSeconds`) and trips the breaker when the fall from the mark exceeds `maxDrawdownBps`.
+    /// than `drawdownWindowSeconds`) and trips the breaker when the fall from the mark exceeds `maxDrawdownBps`.
     /// @return tripped Whether the breaker is tripped after this observation.
     function _observeSharePrice(uint256 sharePriceWad) internal returns (bool tripped) {
         uint256 hwm = _highWaterMarkWad;
-        if (hwm == 0 || sharePriceWad >= hwm || block.timestamp > uint256(_highWaterMarkAt) + _params.windowSeconds) {
+        if (
+            hwm == 0 ||
+            sharePriceWad >= hwm ||
+            block.timestamp > uint256(_highWaterMarkAt) + _params.drawdownWindowSeconds
+        ) {
             _highWaterMarkWad = uint128(sharePriceWad);
             _highWaterMarkAt = uint64(block.timestamp);
             return _breakerTripped;

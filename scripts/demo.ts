@@ -191,6 +191,7 @@ for (const [day, prices] of history.entries()) {
       maxDrawdownBps: Number(b.params.maxDrawdownBps),
       cooldownSeconds: Number(b.params.cooldownSeconds),
       windowSeconds: Number(b.params.windowSeconds),
+      drawdownWindowSeconds: Number(b.params.drawdownWindowSeconds),
       depositCap: fromUnits(b.params.depositCap, 6),
     },
     window: { windowTurnoverPpm: Number(b.windowTurnoverPpm), windowSlippagePpm: Number(b.windowSlippagePpm) },

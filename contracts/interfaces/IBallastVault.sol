@@ -2,7 +2,8 @@
 pragma solidity ^0.8.20;
 
 /// @notice The vault-wide limits, one struct, checked after every rebalance. Ratios in bps of NAV (1e4 = 100 %).
-/// Tightening = a `max*` going down, `minIdleBps`, `cooldownSeconds` or `windowSeconds` going up, `depositCap` going down.
+/// Tightening = a `max*` going down, `minIdleBps`, `cooldownSeconds`, `windowSeconds` or `drawdownWindowSeconds` going
+/// up, `depositCap` going down.
 struct RiskParams {
     uint16 maxTurnoverBps; // sum of the trades' input value (oracle) per rebalance, bps of NAV before
     uint16 maxWindowTurnoverBps; // the same, summed over the rolling window
@@ -11,7 +12,8 @@ struct RiskParams {
     uint16 minIdleBps; // idle base asset kept for withdrawals, bps of NAV
     uint16 maxDrawdownBps; // NAV-per-share fall from the window's high-water mark that trips the breaker
     uint32 cooldownSeconds; // minimum time between two rebalances
-    uint32 windowSeconds; // length of the rolling window (turnover, slippage, high-water mark)
+    uint32 windowSeconds; // length of the rolling window of turnover and slippage
+    uint32 drawdownWindowSeconds; // how long a high-water mark of NAV per share stands (drawdown breaker)
     uint128 depositCap; // NAV ceiling for deposits, in base-asset units
 }
 
@@ -64,9 +66,11 @@ struct BudgetView {
 interface IBallastVault {
     function rebalance(Trade[] calldata trades, bytes32 planId, uint256 deadline) external;
 
-    function redeemInKind(uint256 shares, address receiver, address owner)
-        external
-        returns (address[] memory tokens, uint256[] memory amounts);
+    function redeemInKind(
+        uint256 shares,
+        address receiver,
+        address owner
+    ) external returns (address[] memory tokens, uint256[] memory amounts);
 
     function pokeBreaker() external returns (bool tripped);
 }

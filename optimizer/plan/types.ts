@@ -37,6 +37,8 @@ export interface RiskBudget {
   readonly cooldownSeconds: number;
   /** Length of the rolling window. */
   readonly windowSeconds: number;
+  /** How long a high-water mark of NAV per share stands (drawdown breaker; not checked by the planner). */
+  readonly drawdownWindowSeconds?: number;
   /** NAV ceiling for deposits, base-asset units (not a rebalance limit). */
   readonly depositCap: number;
 }

@@ -15,6 +15,7 @@ export interface RiskParams {
   maxDrawdownBps: number;
   cooldownSeconds: number;
   windowSeconds: number;
+  drawdownWindowSeconds: number;
   depositCap: bigint;
 }
 
@@ -29,6 +30,7 @@ export function defaultRiskParams(depositCapUsdc = 10_000_000n): RiskParams {
     maxDrawdownBps: 2_000,
     cooldownSeconds: 3_600,
     windowSeconds: 86_400,
+    drawdownWindowSeconds: 30 * 86_400,
     depositCap: depositCapUsdc * 10n ** 6n,
   };
 }
