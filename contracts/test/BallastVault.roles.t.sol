@@ -15,6 +15,7 @@ import {vm} from "./Vm.sol";
 /// validation.
 contract BallastVaultRolesTest is VaultFixture, Assert {
     uint256 internal constant NAV0 = 1_000_000e6;
+    uint256 internal constant FIELDS = 10; // RiskParams fields
     address internal stranger = address(0xBAD);
 
     bytes32 internal GOVERNOR;
@@ -127,9 +128,12 @@ contract BallastVaultRolesTest is VaultFixture, Assert {
         } else if (field == 7) {
             (name, cur) = ("cooldownSeconds", p.cooldownSeconds);
             q.cooldownSeconds = uint32(next = loosen ? cur - 1 : cur + 1);
-        } else {
+        } else if (field == 8) {
             (name, cur) = ("windowSeconds", p.windowSeconds);
             q.windowSeconds = uint32(next = loosen ? cur - 1 : cur + 1);
+        } else {
+            (name, cur) = ("drawdownWindowSeconds", p.drawdownWindowSeconds);
+            q.drawdownWindowSeconds = uint32(next = loosen ? cur - 1 : cur + 1);
         }
     }
 
@@ -223,10 +227,10 @@ contract BallastVaultRolesTest is VaultFixture, Assert {
 
     // ───────────── guardian tightening ─────────────
 
-    /// For each of the nine RiskParams fields, a one-unit loosening through tightenRiskParams reverts
+    /// For each of the ten RiskParams fields, a one-unit loosening through tightenRiskParams reverts
     /// NotATightening(field, current, proposed) — even when the caller is the governor.
     function test_tightenRiskParams_eachFieldLooseningReverts() public {
-        for (uint256 f; f < 9; ++f) {
+        for (uint256 f; f < FIELDS; ++f) {
             (RiskParams memory q, bytes32 name, uint256 cur, uint256 next) = _nudge(defaultParams(), f, true);
             bytes memory err = abi.encodeWithSelector(ErrorsLib.NotATightening.selector, name, cur, next);
             _callExpectRevert(guardian, abi.encodeCall(vault.tightenRiskParams, (q)), err, "loosening");
@@ -236,7 +240,7 @@ contract BallastVaultRolesTest is VaultFixture, Assert {
 
     /// For each field, a one-unit tightening through tightenRiskParams succeeds at once and is stored.
     function test_tightenRiskParams_eachFieldTighteningSucceeds() public {
-        for (uint256 f; f < 9; ++f) {
+        for (uint256 f; f < FIELDS; ++f) {
             (RiskParams memory q, , , ) = _nudge(vault.riskParams(), f, false);
             vm.prank(guardian);
             vault.tightenRiskParams(q);
@@ -452,12 +456,15 @@ contract BallastVaultRolesTest is VaultFixture, Assert {
         vault.setRiskParams(p);
     }
 
-    /// windowSeconds 0, and minIdleBps / maxDrawdownBps / maxWindowSlippageBps above 10,000 are refused with
+    /// windowSeconds 0, drawdownWindowSeconds 0, and minIdleBps / maxDrawdownBps / maxWindowSlippageBps above 10,000 are refused with
     /// InvalidParameter(field, value).
     function test_setRiskParams_invalidRanges() public {
         RiskParams memory p = defaultParams();
         p.windowSeconds = 0;
         _expectInvalidParams(p, "windowSeconds", 0);
+        p = defaultParams();
+        p.drawdownWindowSeconds = 0;
+        _expectInvalidParams(p, "drawdownWindowSeconds", 0);
         p = defaultParams();
         p.minIdleBps = 10_001;
         _expectInvalidParams(p, "minIdleBps", 10_001);
