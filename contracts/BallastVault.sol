@@ -55,7 +55,6 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
     bool public paused;
     uint8 private immutable _baseDecimals;
 
-
     /// @param baseAsset_ The asset deposited and withdrawn (e.g. USDC, 6 decimals).
     /// @param baseFeed Chainlink-style USD feed of the base asset (needed to value other assets in base units).
     /// @param baseMaxStalenessSeconds Staleness limit of `baseFeed`.
@@ -98,13 +97,10 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
 
     /// @notice Deposits `assets` of the base asset for shares priced at oracle NAV (rounded up: the vault's favour).
     /// @dev Reverts when paused, shut down, above the deposit cap (`DepositCapExceeded`) or with a bad oracle price.
-    function deposit(uint256 assets, address receiver)
-        public
-        override
-        nonReentrant
-        whenNotPaused
-        returns (uint256 shares)
-    {
+    function deposit(
+        uint256 assets,
+        address receiver
+    ) public override nonReentrant whenNotPaused returns (uint256 shares) {
         if (assets == 0) revert ErrorsLib.ZeroAmount();
         uint256 nav = _requireDepositable(assets);
         shares = _toShares(assets, nav, Math.Rounding.Floor);
@@ -114,13 +110,10 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
 
     /// @notice Mints exactly `shares`, pulling the base asset they cost at oracle NAV (rounded up).
     /// @dev Same checks as `deposit`.
-    function mint(uint256 shares, address receiver)
-        public
-        override
-        nonReentrant
-        whenNotPaused
-        returns (uint256 assets)
-    {
+    function mint(
+        uint256 shares,
+        address receiver
+    ) public override nonReentrant whenNotPaused returns (uint256 assets) {
         if (shares == 0) revert ErrorsLib.ZeroAmount();
         uint256 nav = _nav(Math.Rounding.Ceil);
         assets = _toAssets(shares, nav, Math.Rounding.Ceil);
@@ -131,12 +124,11 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
     /// @notice Withdraws `assets` of idle base asset, burning the shares they are worth at oracle NAV (rounded up).
     /// @dev Open when paused or shut down. Reverts with `InsufficientIdle` when idle base asset is short: then use
     /// `redeemInKind`. Needs usable prices; `redeemInKind` does not.
-    function withdraw(uint256 assets, address receiver, address owner)
-        public
-        override
-        nonReentrant
-        returns (uint256 shares)
-    {
+    function withdraw(
+        uint256 assets,
+        address receiver,
+        address owner
+    ) public override nonReentrant returns (uint256 shares) {
         if (assets == 0) revert ErrorsLib.ZeroAmount();
         uint256 nav = _nav(Math.Rounding.Floor);
         shares = _toShares(assets, nav, Math.Rounding.Ceil);
@@ -146,12 +138,11 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
 
     /// @notice Redeems `shares` for idle base asset at oracle NAV (rounded down).
     /// @dev Open when paused or shut down; `InsufficientIdle` when idle base asset is short (use `redeemInKind`).
-    function redeem(uint256 shares, address receiver, address owner)
-        public
-        override
-        nonReentrant
-        returns (uint256 assets)
-    {
+    function redeem(
+        uint256 shares,
+        address receiver,
+        address owner
+    ) public override nonReentrant returns (uint256 assets) {
         if (shares == 0) revert ErrorsLib.ZeroAmount();
         uint256 nav = _nav(Math.Rounding.Floor);
         assets = _toAssets(shares, nav, Math.Rounding.Floor);
@@ -162,15 +153,16 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
     /// @notice Burns `shares` of `owner` and pays `receiver` the same fraction of every holding (base asset included),
     /// rounded down. Reads no price and is open when paused or shut down: the exit that always works.
     /// @return tokens The base asset then each listed asset; @return amounts What was paid of each.
-    function redeemInKind(uint256 shares, address receiver, address owner)
-        external
-        nonReentrant
-        returns (address[] memory tokens, uint256[] memory amounts)
-    {
+    function redeemInKind(
+        uint256 shares,
+        address receiver,
+        address owner
+    ) external nonReentrant returns (address[] memory tokens, uint256[] memory amounts) {
         if (shares == 0) revert ErrorsLib.ZeroAmount();
         address caller = _msgSender();
         if (caller != owner) _spendAllowance(owner, caller, shares);
-        uint256 supply = totalSupply() + 10 ** DECIMALS_OFFSET; // virtual shares keep their slice: rounding for the vault
+        // The virtual shares keep their slice: rounding in the vault's favour.
+        uint256 supply = totalSupply() + 10 ** DECIMALS_OFFSET;
         uint256 n = _assets.length;
         tokens = new address[](n + 1);
         amounts = new uint256[](n + 1);
@@ -247,12 +239,11 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
     /// turnover (per rebalance and per window), weights, protocol exposure and the idle buffer. Reverts with the first
     /// limit broken. `planId` can be used once.
     /// @param deadline Unix time after which the rebalance must not execute (a keeper transaction stuck in a mempool).
-    function rebalance(Trade[] calldata trades, bytes32 planId, uint256 deadline)
-        external
-        onlyRole(KEEPER_ROLE)
-        whenNotPaused
-        nonReentrant
-    {
+    function rebalance(
+        Trade[] calldata trades,
+        bytes32 planId,
+        uint256 deadline
+    ) external onlyRole(KEEPER_ROLE) whenNotPaused nonReentrant {
         if (block.timestamp > deadline) revert ErrorsLib.DeadlineExpired(deadline, block.timestamp);
         if (trades.length == 0) revert ErrorsLib.EmptyPlan();
         if (trades.length > MAX_TRADES) revert ErrorsLib.TooManyTrades(trades.length, MAX_TRADES);
@@ -268,10 +259,12 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         _checkBudget(pre, turnoverBase, slippageBase, planId, trades.length);
     }
 
-    function _executeTrades(Trade[] calldata trades, Valuation memory pre, bool deRiskOnly, bytes32 planId)
-        private
-        returns (uint256 turnoverBase, uint256 slippageBase)
-    {
+    function _executeTrades(
+        Trade[] calldata trades,
+        Valuation memory pre,
+        bool deRiskOnly,
+        bytes32 planId
+    ) private returns (uint256 turnoverBase, uint256 slippageBase) {
         for (uint256 i; i < trades.length; ++i) {
             (uint256 valueIn, uint256 slipped) = _executeTrade(i, trades[i], pre, deRiskOnly, planId);
             turnoverBase += valueIn;
@@ -342,10 +335,11 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
     }
 
     /// @notice Points `asset` (or the base asset) at a new feed and staleness limit. Governance only.
-    function setFeed(address asset_, AggregatorV3Interface feed, uint32 maxStalenessSeconds)
-        external
-        onlyRole(GOVERNOR_ROLE)
-    {
+    function setFeed(
+        address asset_,
+        AggregatorV3Interface feed,
+        uint32 maxStalenessSeconds
+    ) external onlyRole(GOVERNOR_ROLE) {
         if (_sources[asset_].maxStalenessSeconds == 0) revert ErrorsLib.AssetNotListed(asset_);
         _setSource(asset_, feed, maxStalenessSeconds);
         emit EventsLib.FeedUpdated(asset_, address(feed), maxStalenessSeconds);
@@ -525,11 +519,13 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         ok = true;
     }
 
-    function _valueOf(address a, uint256 bal, uint256 basePrice, bool strict, Math.Rounding rounding)
-        private
-        view
-        returns (bool ok, uint256 value)
-    {
+    function _valueOf(
+        address a,
+        uint256 bal,
+        uint256 basePrice,
+        bool strict,
+        Math.Rounding rounding
+    ) private view returns (bool ok, uint256 value) {
         PriceSource memory src = _sources[a];
         uint256 p;
         (ok, p) = _readPrice(a, src, strict);
@@ -577,18 +573,24 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         v.nav = v.baseBalance;
         for (uint256 i; i < v.tokens.length; ++i) {
             v.balances[i] = IERC20(v.tokens[i]).balanceOf(address(this));
-            v.values[i] =
-                _toBase(v.balances[i], v.prices[i], v.decimals[i], v.basePriceWad, baseDecimals, Math.Rounding.Floor);
+            v.values[i] = _toBase(
+                v.balances[i],
+                v.prices[i],
+                v.decimals[i],
+                v.basePriceWad,
+                baseDecimals,
+                Math.Rounding.Floor
+            );
             v.nav += v.values[i];
         }
     }
 
     /// @dev Price (WAD) and decimals of `token` from a valuation; reverts when the token is not listed.
-    function _quote(Valuation memory v, address token, uint256 tradeIndex)
-        private
-        view
-        returns (uint256 priceWad_, uint8 tokenDecimals)
-    {
+    function _quote(
+        Valuation memory v,
+        address token,
+        uint256 tradeIndex
+    ) private view returns (uint256 priceWad_, uint8 tokenDecimals) {
         if (token == asset()) return (v.basePriceWad, _baseDecimals);
         for (uint256 i; i < v.tokens.length; ++i) {
             if (v.tokens[i] == token) return (v.prices[i], v.decimals[i]);
@@ -607,10 +609,13 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
 
     /// @dev One trade: checks before the call, the call, and what actually moved.
     /// @return valueIn Oracle value of the input, base units. @return slippage Oracle value lost, base units.
-    function _executeTrade(uint256 i, Trade calldata t, Valuation memory v, bool deRiskOnly, bytes32 planId)
-        private
-        returns (uint256 valueIn, uint256 slippage)
-    {
+    function _executeTrade(
+        uint256 i,
+        Trade calldata t,
+        Valuation memory v,
+        bool deRiskOnly,
+        bytes32 planId
+    ) private returns (uint256 valueIn, uint256 slippage) {
         if (!isAdapter[t.adapter]) revert ErrorsLib.AdapterNotAllowed(i, t.adapter);
         if (t.tokenIn == t.tokenOut || t.amountIn == 0) revert ErrorsLib.InvalidTrade(i);
         if (deRiskOnly && t.tokenOut != asset()) revert ErrorsLib.OnlyDeRiskingAllowed(i, t.tokenOut);
@@ -620,8 +625,8 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         uint8 baseDecimals = _baseDecimals;
         valueIn = _toBase(spent, q.priceIn, q.decimalsIn, v.basePriceWad, baseDecimals, Math.Rounding.Ceil);
         if (received < q.expectedOut) {
-            slippage =
-                _toBase(q.expectedOut - received, q.priceOut, q.decimalsOut, v.basePriceWad, baseDecimals, Math.Rounding.Ceil);
+            uint256 shortfall = q.expectedOut - received;
+            slippage = _toBase(shortfall, q.priceOut, q.decimalsOut, v.basePriceWad, baseDecimals, Math.Rounding.Ceil);
         } else if (q.expectedOut > 0) {
             // Better than the oracle by more than the slippage cap: the oracle and the market disagree.
             uint256 cap = _params.maxSlippageBps;
@@ -659,5 +664,4 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         received = tokenOut.balanceOf(address(this)) - outBefore;
         if (received < t.minAmountOut) revert ErrorsLib.InsufficientOutput(i, received, t.minAmountOut);
     }
-
 }

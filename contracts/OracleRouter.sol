@@ -40,7 +40,7 @@ abstract contract OracleRouter {
 
     /// @dev Strict read: reverts with the named error of the first check the round fails.
     function _priceWad(address asset, PriceSource memory src) internal view returns (uint256) {
-        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = src.feed.latestRoundData();
+        (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredInRound) = src.feed.latestRoundData();
         if (answer <= 0) revert ErrorsLib.InvalidPrice(asset, answer);
         if (updatedAt == 0 || answeredInRound < roundId) {
             revert ErrorsLib.IncompleteRound(asset, roundId, answeredInRound);
@@ -55,7 +55,11 @@ abstract contract OracleRouter {
     /// @dev Soft read for views: (false, 0) instead of a revert, including when the feed itself reverts.
     function _tryPriceWad(PriceSource memory src) internal view returns (bool ok, uint256 price) {
         try src.feed.latestRoundData() returns (
-            uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
+            uint80 roundId,
+            int256 answer,
+            uint256,
+            uint256 updatedAt,
+            uint80 answeredInRound
         ) {
             if (answer <= 0 || updatedAt == 0 || answeredInRound < roundId) return (false, 0);
             if (updatedAt > block.timestamp || block.timestamp - updatedAt > src.maxStalenessSeconds) return (false, 0);

@@ -15,7 +15,7 @@ interface IAdapter {
 /// The vault measures what actually arrived (balance deltas), so a lying return value cannot fool it.
 interface ISwapAdapter is IAdapter {
     /// @notice Swaps `amountIn` of `tokenIn` for at least `minAmountOut` of `tokenOut`, sent to the caller.
-    /// @param data Adapter-specific route (for Uniswap V3: the encoded path, starting at `tokenIn`, ending at `tokenOut`).
+    /// @param data Adapter-specific route (Uniswap V3: the encoded path, from `tokenIn` to `tokenOut`).
     /// @param deadline Unix time after which the swap must revert.
     /// @return amountOut The amount of `tokenOut` sent to the caller.
     function swap(

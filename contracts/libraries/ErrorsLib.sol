@@ -23,7 +23,8 @@ library ErrorsLib {
     error WindowSlippageAboveCap(uint256 slippagePpm, uint256 capPpm);
     /// @notice Trade `tradeIndex` executed `deviationBps` better than the oracle: the oracle and the market disagree.
     error PriceDeviationAboveCap(uint256 tradeIndex, uint256 deviationBps, uint256 capBps);
-    /// @notice After the trades, idle base asset would be `idleBps` of NAV, below the minimum buffer (and lower than before).
+    /// @notice After the trades, idle base asset would be `idleBps` of NAV, below the minimum buffer (and lower
+    /// than before).
     error IdleBelowMin(uint256 idleBps, uint256 minBps);
     /// @notice The previous rebalance was too recent; the next one is allowed at `readyAt`.
     error CooldownActive(uint256 readyAt, uint256 nowTimestamp);

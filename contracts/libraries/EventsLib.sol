@@ -38,7 +38,13 @@ library EventsLib {
         uint256[] amounts
     );
     event RiskParamsUpdated(RiskParams previous, RiskParams next, address indexed by);
-    event AssetAdded(address indexed asset, address feed, uint32 maxStalenessSeconds, uint16 maxWeightBps, bytes32 protocolId);
+    event AssetAdded(
+        address indexed asset,
+        address feed,
+        uint32 maxStalenessSeconds,
+        uint16 maxWeightBps,
+        bytes32 protocolId
+    );
     event AssetRemoved(address indexed asset);
     event FeedUpdated(address indexed asset, address feed, uint32 maxStalenessSeconds);
     event AssetCapUpdated(address indexed asset, uint256 previousBps, uint256 nextBps, address indexed by);

@@ -30,8 +30,8 @@ library PositionChecksLib {
         mapping(address asset => RiskBudget.AssetRisk) storage assetRisk,
         mapping(bytes32 protocolId => uint16) storage protocolCapBps,
         uint256 minIdleBps,
-        Valuation memory pre,
-        Valuation memory post
+        Valuation calldata pre,
+        Valuation calldata post
     ) external view {
         uint256 n = post.tokens.length;
         bytes32[] memory ids = new bytes32[](n);

@@ -3,9 +3,10 @@ pragma solidity 0.8.28;
 
 /// @title WindowLib
 /// @notice Usage inside a rolling window, in O(1) storage: 8 buckets of uint32 packed in one slot per metric.
-/// @dev The window of `windowSeconds` is cut into 7 bucket widths (`w = windowSeconds / 7`, at least 1 s); the 8 buckets
-/// kept are indices `b-7 .. b` where `b = timestamp / w`. They cover between `7w` and `8w` of history, so the sum never
-/// misses usage from inside the window (it may count up to one extra bucket width): conservative by construction.
+/// @dev The window of `windowSeconds` is cut into 7 bucket widths (`w = windowSeconds / 7`, at least 1 s);
+/// the 8 buckets kept are indices `b-7 .. b` where `b = timestamp / w`. They cover between `7w` and `8w` of history,
+/// so the sum never misses usage from inside the window (it may count up to one extra bucket width): conservative by
+/// construction.
 /// Amounts saturate at type(uint32).max ppm (4,294x NAV), far above any sane cap.
 library WindowLib {
     uint256 internal constant BUCKETS = 8;
@@ -24,20 +25,23 @@ library WindowLib {
     }
 
     /// @notice Sums of both metrics over the window as of `nowTs`, without writing.
-    function usage(Window storage self, uint256 windowSeconds, uint256 nowTs)
-        internal
-        view
-        returns (uint256 turnoverPpm, uint256 slippagePpm)
-    {
+    function usage(
+        Window storage self,
+        uint256 windowSeconds,
+        uint256 nowTs
+    ) internal view returns (uint256 turnoverPpm, uint256 slippagePpm) {
         (uint256 t, uint256 s) = _expired(self, nowTs / width(windowSeconds));
         return (_sum(t), _sum(s));
     }
 
     /// @notice Adds this rebalance's use to the current bucket and returns the new window sums.
-    function add(Window storage self, uint256 windowSeconds, uint256 nowTs, uint256 turnoverPpm, uint256 slippagePpm)
-        internal
-        returns (uint256 turnoverSumPpm, uint256 slippageSumPpm)
-    {
+    function add(
+        Window storage self,
+        uint256 windowSeconds,
+        uint256 nowTs,
+        uint256 turnoverPpm,
+        uint256 slippagePpm
+    ) internal returns (uint256 turnoverSumPpm, uint256 slippageSumPpm) {
         uint256 bucket = nowTs / width(windowSeconds);
         (uint256 t, uint256 s) = _expired(self, bucket);
         uint256 shift = (bucket % BUCKETS) * 32;

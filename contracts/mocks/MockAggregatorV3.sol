@@ -19,6 +19,7 @@ contract MockAggregatorV3 is AggregatorV3Interface {
 
     uint8 public immutable override decimals;
     string public override description;
+    // solhint-disable-next-line const-name-snakecase
     uint256 public constant override version = 4;
 
     uint80 public latestRound;

@@ -46,7 +46,7 @@ abstract contract VaultFixture {
                 maxDrawdownBps: 2_000,
                 cooldownSeconds: 1 hours,
                 windowSeconds: 1 days,
-            drawdownWindowSeconds: 30 days,
+                drawdownWindowSeconds: 30 days,
                 depositCap: 10_000_000e6
             });
     }
