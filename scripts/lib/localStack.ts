@@ -37,6 +37,22 @@ export interface LocalStackOptions {
   timelockDelaySeconds?: number;
   /** USD depth of each pool (half in each token), full range. */
   poolDepthUsd?: number;
+  /**
+   * More stand-in assets beyond WETH and WBTC (benchmarks, the 10-asset keeper): each a MockERC20 with a
+   * MockAggregatorV3 feed and a 0.3 % pool against USDC, listed with its own protocol id and cap.
+   */
+  extraAssets?: { symbol: string; priceUsd: number; decimals?: number; maxWeightBps?: number }[];
+}
+
+/** A stand-in asset listed beyond WETH and WBTC. */
+export interface ExtraAsset {
+  symbol: string;
+  token: MockERC20;
+  feed: MockAggregatorV3;
+  decimals: number;
+  fee: number;
+  protocolId: string;
+  maxWeightBps: number;
 }
 
 export interface LocalStack {
@@ -58,6 +74,9 @@ export interface LocalStack {
   paths: { usdcToWeth: string; wethToUsdc: string; usdcToWbtc: string; wbtcToUsdc: string };
   fees: { WETH: number; WBTC: number };
   protocolIds: { WETH: string; WBTC: string };
+  extra: ExtraAsset[];
+  timelockDelaySeconds: number;
+  positionChecksLib: string;
 }
 
 export async function deployLocalStack(ethers: HardhatEthers, options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -116,6 +135,40 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
   );
   await addLiquidity(uniswap, { tokenA: wbtc, tokenB: usdc, fee: fees.WBTC }, wbtcLiquidity, usdcLiquidity);
 
+  const extra: ExtraAsset[] = [];
+  for (const x of options.extraAssets ?? []) {
+    const decimals = x.decimals ?? 18;
+    const token = (await ethers.deployContract("MockERC20", [
+      `${x.symbol} (stand-in)`,
+      x.symbol,
+      decimals,
+    ])) as unknown as MockERC20;
+    const feed = (await ethers.deployContract("MockAggregatorV3", [
+      8,
+      `${x.symbol} / USD`,
+      feedAnswer(x.priceUsd),
+    ])) as unknown as MockAggregatorV3;
+    const depth = depthUsd / 10;
+    await (await token.mint(deployer.address, toUnits(depth / 2 / x.priceUsd, decimals))).wait();
+    await (await usdc.mint(deployer.address, toUnits(depth / 2, 6))).wait();
+    await createPool(uniswap, token, usdc, FeeAmount.MEDIUM, x.priceUsd);
+    await addLiquidity(
+      uniswap,
+      { tokenA: token, tokenB: usdc, fee: FeeAmount.MEDIUM },
+      toUnits(depth / 2 / x.priceUsd, decimals),
+      toUnits(depth / 2, 6),
+    );
+    extra.push({
+      symbol: x.symbol,
+      token,
+      feed,
+      decimals,
+      fee: FeeAmount.MEDIUM,
+      protocolId: ethers.id(`stand-in:${x.symbol}`),
+      maxWeightBps: x.maxWeightBps ?? 2_000,
+    });
+  }
+
   const adapter = (await ethers.deployContract("UniswapV3SwapAdapter", [
     uniswap.addresses.router,
   ])) as unknown as UniswapV3SwapAdapter;
@@ -130,7 +183,7 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
   const timelockAddress = await timelock.getAddress();
 
   // Deploy with the deployer as interim governor, configure, then hand over to the timelock.
-  const { vault, lens } = await deployVault(ethers, {
+  const { vault, lens, positionChecksLib } = await deployVault(ethers, {
     baseAsset: await usdc.getAddress(),
     baseFeed: await feeds.USDC.getAddress(),
     params,
@@ -146,6 +199,12 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
   ).wait();
   await (await vault.setProtocolCap(protocolIds.WETH, 6_000)).wait();
   await (await vault.setProtocolCap(protocolIds.WBTC, 4_000)).wait();
+  for (const x of extra) {
+    await (
+      await vault.addAsset(await x.token.getAddress(), await x.feed.getAddress(), 86_400, x.maxWeightBps, x.protocolId)
+    ).wait();
+    await (await vault.setProtocolCap(x.protocolId, x.maxWeightBps)).wait();
+  }
   await (await vault.setAdapter(await adapter.getAddress(), true)).wait();
   await (await vault.grantRole(await vault.KEEPER_ROLE(), keeper.address)).wait();
   for (const role of [await vault.DEFAULT_ADMIN_ROLE(), await vault.GOVERNOR_ROLE(), await vault.GUARDIAN_ROLE()]) {
@@ -173,6 +232,9 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
     timelock,
     fees,
     protocolIds,
+    extra,
+    timelockDelaySeconds: timelockDelay,
+    positionChecksLib,
     paths: {
       usdcToWeth: encodePath([usdcAddress, uniswap.addresses.weth], [fees.WETH]),
       wethToUsdc: encodePath([uniswap.addresses.weth, usdcAddress], [fees.WETH]),
