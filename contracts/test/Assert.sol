@@ -1,17 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-/// @notice Extra cheatcodes the exit, oracle, reentrancy and invariant tests use, served at the same address as `Vm`.
-/// Kept here (not in Vm.sol) so that these tests do not touch the shared interface.
-interface VmExtra {
-    function expectEmit() external;
-    function roll(uint256) external;
-    function snapshotState() external returns (uint256);
-    function revertToState(uint256) external returns (bool);
-}
-
-VmExtra constant vmx = VmExtra(address(uint160(uint256(keccak256("hevm cheat code")))));
-
 /// @notice Tiny assertion helpers: each failure reverts with a custom error carrying both values and a label.
 abstract contract Assert {
     error AssertEq(string what, uint256 actual, uint256 expected);
