@@ -44,8 +44,8 @@ export async function runCycle(ctx: KeeperContext): Promise<CycleResult> {
   };
 
   if (state.paused) return done("skipped", "vault is paused: nothing sent");
-  if (!state.pricesOk) {
-    const bad = [state.base, ...state.assets].filter((a) => !a.priceOk).map((a) => a.symbol);
+  const bad = [state.base, ...state.assets].filter((a) => !a.priceOk).map((a) => a.symbol);
+  if (!state.pricesOk || bad.length > 0) {
     return done(
       "skipped",
       `stale or invalid oracle price for ${bad.join(", ")} (BudgetLens priceOk = false): nothing sent`,
@@ -63,6 +63,7 @@ export async function runCycle(ctx: KeeperContext): Promise<CycleResult> {
       .join(", ")} — ${targets.note}`,
   );
   const p = await timed("plan", () => plan(ctx, state, targets));
+  for (const line of p.guards) ctx.log(`pool guard: ${line}`);
   for (const line of p.lines) ctx.log(`plan ${p.planId.slice(0, 10)}: ${line}`);
   if (p.trades.length === 0) {
     return done("noTrade", `no trade: ${p.skipped.join(", ") || "nothing to do"}; nothing sent`, { targets, plan: p });

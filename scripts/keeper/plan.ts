@@ -3,11 +3,12 @@
  * pools' on-chain liquidity, gas, the budget check), then the one conversion to chain units at scripts/lib/units.ts:
  * amounts in token decimals (bigint) and each `minAmountOut` at the vault's own oracle floor (`oracleMinOut`).
  */
+import { randomBytes } from "node:crypto";
 import { AbiCoder, keccak256 } from "ethers";
 import { planTrades, type AssetInfo, type PoolModel } from "../../optimizer/plan/index.ts";
 import { encodePath } from "../replica/uniswapV3.ts";
 import { fromUnits, oracleMinOut, toUnits } from "../lib/units.ts";
-import { oraclePricesUsd } from "./readState.ts";
+import { currentWeights, oraclePricesUsd } from "./readState.ts";
 import type { ChainTrade, KeeperContext, KeeperPlan, Targets, VaultState } from "./types.ts";
 
 export async function plan(ctx: KeeperContext, s: VaultState, targets: Targets): Promise<KeeperPlan> {
@@ -32,6 +33,26 @@ export async function plan(ctx: KeeperContext, s: VaultState, targets: Targets):
       };
     }
   }
+  // Pool guard: a pool whose price sits further from the oracle than maxSlippageBps (a sandwich's front leg, or an
+  // arbitrage that has not happened yet) is not traded this cycle: the asset keeps its current weight.
+  const weights = { ...targets.weights };
+  const guards: string[] = [];
+  const now = currentWeights(s);
+  for (const a of s.assets) {
+    if (!a.pool || !(oracle[a.symbol] > 0)) continue;
+    const deviationBps = Math.abs(a.pool.priceBase / (oracle[a.symbol] / oracle[s.base.symbol]) - 1) * 1e4;
+    if (deviationBps > s.params.maxSlippageBps && Math.abs((weights[a.symbol] ?? 0) - now[a.symbol]) > 0) {
+      guards.push(
+        `pool ${a.symbol}/${s.base.symbol} at ${a.pool.priceBase.toPrecision(6)} is ${deviationBps.toFixed(0)} bps from the oracle ${oracle[a.symbol].toPrecision(6)} (maxSlippageBps ${s.params.maxSlippageBps}): ${a.symbol} not traded this cycle`,
+      );
+      weights[s.base.symbol] = (weights[s.base.symbol] ?? 0) + (weights[a.symbol] ?? 0) - now[a.symbol];
+      weights[a.symbol] = now[a.symbol];
+    }
+  }
+  if (guards.length > 0 && weights[s.base.symbol] < 0) {
+    // Cannot keep the guarded weights and the others' targets at once: keep everything where it is.
+    for (const k of Object.keys(weights)) weights[k] = now[k] ?? 0;
+  }
   const fee = await ctx.provider.getFeeData();
   const gasPriceGwei = Number(fee.maxFeePerGas ?? fee.gasPrice ?? 0n) / 1e9;
   const ethSymbol = s.assets.find((a) => a.address.toLowerCase() === ctx.deployment.uniswap.weth.toLowerCase())?.symbol;
@@ -41,7 +62,7 @@ export async function plan(ctx: KeeperContext, s: VaultState, targets: Targets):
     baseAsset: s.base.symbol,
     holdings: Object.fromEntries(all.map((a) => [a.symbol, fromUnits(a.balance, a.decimals)])),
     oraclePricesUsd: oracle,
-    targetWeights: targets.weights,
+    targetWeights: weights,
     pools,
     budget: { ...p, depositCap: fromUnits(p.depositCap, s.base.decimals) },
     window: { windowTurnoverPpm: s.windowTurnoverPpm, windowSlippagePpm: s.windowSlippagePpm },
@@ -81,14 +102,16 @@ export async function plan(ctx: KeeperContext, s: VaultState, targets: Targets):
     };
   });
   const deadline = BigInt(s.timestamp + ctx.config.deadlineSeconds);
-  // The plan id commits to the vault, the block the plan was made at and the trades: unique, and reproducible.
+  // The plan id commits to the vault, the block the plan was made at, the trades and a random salt (a plan re-made
+  // from the same block after a crash gets a new id; the journal's primary key).
   const planId = keccak256(
     AbiCoder.defaultAbiCoder().encode(
-      ["address", "uint256", "tuple(address,address,address,uint256,uint256,bytes)[]"],
+      ["address", "uint256", "tuple(address,address,address,uint256,uint256,bytes)[]", "bytes16"],
       [
         ctx.deployment.contracts.vault,
         s.blockNumber,
         trades.map((t) => [t.adapter, t.tokenIn, t.tokenOut, t.amountIn, t.minAmountOut, t.data]),
+        randomBytes(16),
       ],
     ),
   );
@@ -100,6 +123,7 @@ export async function plan(ctx: KeeperContext, s: VaultState, targets: Targets):
       (t) =>
         `${t.side} ${t.amountIn.toPrecision(6)} ${t.tokenIn} -> ${t.tokenOut} (${t.valueInUsd.toFixed(0)} USD, expected slippage ${t.expectedSlippageBps.toFixed(1)} bps)`,
     ),
+    guards,
     skipped: tp.skipped.map((k) => `${k.asset} ${k.reason} (drift ${k.driftBps.toFixed(0)} bps)`),
     violations: tp.violations.map((v) => `${v.name}: ${v.message}`),
   };

@@ -106,6 +106,8 @@ export interface KeeperPlan {
   trades: ChainTrade[];
   /** One readable line per trade. */
   lines: string[];
+  /** Assets left alone because their pool is too far from the oracle, one line each. */
+  guards: string[];
   skipped: string[];
   violations: string[];
 }
