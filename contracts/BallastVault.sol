@@ -547,12 +547,16 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         v.balances = new uint256[](n);
         v.values = new uint256[](n);
         v.basePriceWad = _priceWad(base, _sources[base]);
-        for (uint256 i; i < n; ++i) {
-            PriceSource memory src = _sources[v.tokens[i]];
-            v.decimals[i] = src.tokenDecimals;
-            v.prices[i] = _priceWad(v.tokens[i], src);
-        }
-        _fillBalances(v);
+        _fillBalances(v); // prices are read (strictly) for held assets here, and for traded ones in `_quote`
+    }
+
+    /// @dev Reads the strict price of asset `i` into `v` the first time it is needed: only assets the vault holds or
+    /// trades are priced, so a broken feed of an asset it neither holds nor trades cannot block a rebalance.
+    function _ensurePrice(Valuation memory v, uint256 i) private view {
+        if (v.prices[i] != 0) return;
+        PriceSource memory src = _sources[v.tokens[i]];
+        v.decimals[i] = src.tokenDecimals;
+        v.prices[i] = _priceWad(v.tokens[i], src);
     }
 
     /// @dev The same prices, balances read again (after the trades).
@@ -573,6 +577,8 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
         v.nav = v.baseBalance;
         for (uint256 i; i < v.tokens.length; ++i) {
             v.balances[i] = IERC20(v.tokens[i]).balanceOf(address(this));
+            if (v.balances[i] == 0) continue;
+            _ensurePrice(v, i);
             v.values[i] = _toBase(
                 v.balances[i],
                 v.prices[i],
@@ -593,7 +599,9 @@ contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, Oracl
     ) private view returns (uint256 priceWad_, uint8 tokenDecimals) {
         if (token == asset()) return (v.basePriceWad, _baseDecimals);
         for (uint256 i; i < v.tokens.length; ++i) {
-            if (v.tokens[i] == token) return (v.prices[i], v.decimals[i]);
+            if (v.tokens[i] != token) continue;
+            _ensurePrice(v, i);
+            return (v.prices[i], v.decimals[i]);
         }
         revert ErrorsLib.AssetNotAllowed(tradeIndex, token);
     }

@@ -159,10 +159,10 @@ abstract contract RiskBudget {
             return _breakerTripped;
         }
         if (_breakerTripped) return true;
-        uint256 drawdownBps = ((hwm - sharePriceWad) * BPS) / hwm;
-        if (drawdownBps > _params.maxDrawdownBps) {
+        // Exact comparison (the event reports bps rounded up): a fall of 20.001 % exceeds a 20 % limit.
+        if ((hwm - sharePriceWad) * BPS > uint256(_params.maxDrawdownBps) * hwm) {
             _breakerTripped = true;
-            emit EventsLib.BreakerTripped(sharePriceWad, hwm, drawdownBps);
+            emit EventsLib.BreakerTripped(sharePriceWad, hwm, _ceilDiv((hwm - sharePriceWad) * BPS, hwm));
             return true;
         }
         return false;

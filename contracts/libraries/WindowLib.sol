@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 /// @title WindowLib
 /// @notice Usage inside a rolling window, in O(1) storage: 8 buckets of uint32 packed in one slot per metric.
-/// @dev The window of `windowSeconds` is cut into 7 bucket widths (`w = windowSeconds / 7`, at least 1 s);
+/// @dev The window of `windowSeconds` is cut into 7 bucket widths (`w = ceil(windowSeconds / 7)`, at least 1 s);
 /// the 8 buckets kept are indices `b-7 .. b` where `b = timestamp / w`. They cover between `7w` and `8w` of history,
 /// so the sum never misses usage from inside the window (it may count up to one extra bucket width): conservative by
 /// construction.
@@ -18,9 +18,10 @@ library WindowLib {
         uint64 lastBucket; // bucket index of the latest write
     }
 
-    /// @notice Bucket width in seconds for a window length.
+    /// @notice Bucket width in seconds for a window length: rounded UP, so that 7 widths always span the whole
+    /// window (rounding down dropped up to 6 s of usage from the end of the window).
     function width(uint256 windowSeconds) internal pure returns (uint256) {
-        uint256 w = windowSeconds / WIDTHS_PER_WINDOW;
+        uint256 w = (windowSeconds + WIDTHS_PER_WINDOW - 1) / WIDTHS_PER_WINDOW;
         return w == 0 ? 1 : w;
     }
 
