@@ -1,0 +1,171 @@
+/**
+ * End-to-end: the built UI (ui/dist) in headless Chromium, against a hardhat node with the deployed vault, an injected
+ * EIP-1193 test wallet, and the keeper acting from the test through ethers. Saves screenshots to docs/screenshots/.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Contract, JsonRpcProvider, parseUnits } from "ethers";
+import { ROOT, deploy, launchBrowser, serveUi, startNode, testWallet } from "./harness.mjs";
+
+const SHOTS = path.join(ROOT, "docs/screenshots");
+const VAULT_ABI = [
+  "function rebalance((address adapter,address tokenIn,address tokenOut,uint256 amountIn,uint256 minAmountOut,bytes data)[] trades, bytes32 planId, uint256 deadline)",
+  "function tryPriceWad(address) view returns (bool ok, uint256 priceWad)",
+  "function balanceOf(address) view returns (uint256)",
+];
+
+let node, server, browser, page, deployment, chain;
+
+/** Polls until the locator's text matches `re`; fails with the last text seen. */
+async function waitForText(locator, re, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < end) {
+    last = (await locator.textContent({ timeout: 1_000 }).catch(() => "")) ?? "";
+    if (re.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${re} — last text: "${last}"`);
+}
+
+async function shot(name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+describe("vault web UI in Chromium", { timeout: 240_000 }, () => {
+  before(async () => {
+    node = await startNode();
+    deployment = deploy(node.url);
+    chain = new JsonRpcProvider(node.url, deployment.chainId, { staticNetwork: true });
+    server = await serveUi(deployment);
+    browser = await launchBrowser();
+    // Starts on the wrong chain (1) to show the network prompt; switching clears it.
+    await browser.context.addInitScript(testWallet, {
+      rpcUrl: node.url,
+      account: deployment.e2e.depositor,
+      chainOverride: 1,
+    });
+    page = await browser.context.newPage();
+    page.on("pageerror", (e) => console.error("[page error]", e.message));
+    await page.goto(server.url);
+    await page.getByTestId("dashboard").waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.close();
+    chain?.destroy();
+    await node?.stop();
+  });
+
+  it("connects the wallet and prompts to switch from the wrong network", async () => {
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    const banner = page.getByTestId("wrong-network");
+    await waitForText(banner, /Wrong network.*chain 1;.*chain 31337/);
+    await shot("wrong-network.png");
+    await banner.getByRole("button", { name: /Switch to chain 31337/ }).click();
+    await banner.waitFor({ state: "detached" });
+    await waitForText(page.getByTestId("account"), /Connected/);
+  });
+
+  it("deposits with approve + deposit, after a preview of the shares", async () => {
+    await page.getByLabel("Amount to deposit (USDC)").fill("250,000");
+    await waitForText(page.getByTestId("deposit-preview"), /You receive about [\d,.]+ bUSDC/);
+    await page.getByRole("button", { name: "Approve and deposit" }).click();
+    await waitForText(page.locator("#deposit-status"), /Deposited 250,000 USDC for [\d,.]+ bUSDC/);
+    await waitForText(page.getByTestId("position"), /worth 250,000 USDC/);
+    await waitForText(page.getByTestId("nav"), /^250,000 USDC$/);
+    const sent = await page.evaluate(() => window.__walletSent.length);
+    assert.equal(sent, 2, "one approve and one deposit went through the wallet");
+    await shot("deposit.png");
+  });
+
+  it("shows the decoded DepositCapExceeded error for a deposit over the cap", async () => {
+    const before = await page.evaluate(() => window.__walletSent.length);
+    await page.getByLabel("Amount to deposit (USDC)").fill("20000000");
+    await page.locator("form[aria-labelledby=deposit-title] button[type=submit]").click();
+    const status = page.locator("#deposit-status");
+    const text = await waitForText(status, /Deposit cap reached/);
+    assert.match(
+      text,
+      /Deposit cap reached: 10,000,000 USDC\. Only 9,750,000 USDC more fits; you asked to deposit 20,000,000 USDC\./,
+    );
+    assert.equal(await status.getAttribute("role"), "alert");
+    assert.equal(await status.getAttribute("data-error-name"), "DepositCapExceeded");
+    assert.equal(await page.evaluate(() => window.__walletSent.length), before, "nothing was sent");
+    await shot("deposit-cap-error.png");
+    await page.getByLabel("Amount to deposit (USDC)").fill("");
+  });
+
+  it("updates the dashboard after a keeper rebalance", async () => {
+    await page.getByTestId("no-rebalances").waitFor();
+    const keeper = await chain.getSigner(deployment.e2e.keeper);
+    const vault = new Contract(deployment.contracts.vault, VAULT_ABI, keeper);
+    const c = deployment.contracts;
+    const [, usdcPx] = await vault.tryPriceWad(c.usdc);
+    const [, wethPx] = await vault.tryPriceWad(c.weth);
+    const [, wbtcPx] = await vault.tryPriceWad(c.wbtc);
+    // The oracle-implied output less 0.5 % (the vault's cap is 1 %): the pools sit at the oracle prices.
+    const minOut = (amountIn, pxIn, decIn, pxOut, decOut) =>
+      (((amountIn * pxIn * 10n ** BigInt(decOut)) / (pxOut * 10n ** BigInt(decIn))) * 995n) / 1000n;
+    const toWeth = parseUnits("60000", 6);
+    const toWbtc = parseUnits("40000", 6);
+    const trades = [
+      {
+        adapter: c.adapter,
+        tokenIn: c.usdc,
+        tokenOut: c.weth,
+        amountIn: toWeth,
+        minAmountOut: minOut(toWeth, usdcPx, 6, wethPx, 18),
+        data: deployment.e2e.paths.usdcToWeth,
+      },
+      {
+        adapter: c.adapter,
+        tokenIn: c.usdc,
+        tokenOut: c.wbtc,
+        amountIn: toWbtc,
+        minAmountOut: minOut(toWbtc, usdcPx, 6, wbtcPx, 8),
+        data: deployment.e2e.paths.usdcToWbtc,
+      },
+    ];
+    const block = await chain.getBlock("latest");
+    const tx = await vault.rebalance(trades, "0x" + "e2".repeat(32), BigInt(block.timestamp) + 600n);
+    await tx.wait();
+
+    await page.getByTestId("rebalance").first().waitFor({ timeout: 30_000 });
+    const row = await waitForText(page.getByTestId("rebalance").first(), /turnover 40\.00 %/);
+    assert.match(row, /60,000 USDC → [\d.]+ WETH/);
+    assert.match(row, /40,000 USDC → [\d.]+ WBTC/);
+    await waitForText(page.getByTestId("weight-WETH"), /^WETH.*2[34]\.\d\d %/);
+    await waitForText(page.getByTestId("budget-turnover"), /40\.00 % of 150 %/);
+    await shot("dashboard.png");
+  });
+
+  it("withdraws with a preview of the shares burned", async () => {
+    await page.getByLabel("Amount to withdraw (USDC)").fill("1000");
+    await waitForText(page.getByTestId("withdraw-preview"), /Burns about [\d,.]+ bUSDC; you receive 1,000 USDC/);
+    await page.getByRole("button", { name: "Withdraw", exact: true }).click();
+    await waitForText(page.locator("#withdraw-status"), /Withdrew 1,000 USDC/);
+    await shot("withdraw.png");
+  });
+
+  it("explains a withdrawal above idle liquidity and exits in kind", async () => {
+    await page.getByLabel("Amount to withdraw (USDC)").fill("200000");
+    await waitForText(page.getByRole("note"), /Only [\d,.]+ USDC is idle/);
+    await page.getByRole("button", { name: "Withdraw", exact: true }).click();
+    await waitForText(
+      page.locator("#withdraw-status"),
+      /Not enough idle USDC in the vault: 200,000 USDC asked, [\d,.]+ USDC available/,
+    );
+    await page.getByLabel("Shares to redeem (bUSDC)").fill("");
+    await page.locator("form.inkind").getByRole("button", { name: "Max" }).click();
+    await page.getByRole("button", { name: "Exit in kind" }).click();
+    await waitForText(page.locator("#inkind-status"), /Redeemed [\d,.]+ bUSDC in kind/);
+    const weth = new Contract(deployment.contracts.weth, VAULT_ABI, chain);
+    assert.ok((await weth.balanceOf(deployment.e2e.depositor)) > 0n, "the depositor received WETH in kind");
+    await waitForText(page.getByTestId("position"), /You hold 0 bUSDC/);
+  });
+});

@@ -1,0 +1,197 @@
+import { useEffect, useState } from "react";
+import { vaultAt } from "../chain.ts";
+import { errorContext, type VaultCtx } from "../context.ts";
+import { describeError } from "../errors.ts";
+import { formatAmount, parseAmount, unitsToInput } from "../format.ts";
+import { AmountField } from "./AmountField.tsx";
+import { TxStatus, type TxState } from "./TxStatus.tsx";
+
+const VIRTUAL_SHARES = 10n ** 6n; // BallastVault.DECIMALS_OFFSET = 6: redeemInKind divides by totalSupply + 10^6
+
+/** Withdraw base asset (preview of shares burned), or exit in kind with a pro-rata share of every holding. */
+export function WithdrawForm({ ctx }: { ctx: VaultCtx }) {
+  const { meta, snapshot, position } = ctx;
+  const idle = snapshot.budget.base.balance;
+  const [input, setInput] = useState("");
+  const [useMax, setUseMax] = useState(false);
+  const [preview, setPreview] = useState<bigint | undefined>();
+  const [tx, setTx] = useState<TxState>({ kind: "idle" });
+  const parsed = input.trim() === "" ? undefined : parseAmount(input, meta.base.decimals);
+  const units = parsed?.ok ? parsed.units : undefined;
+  const busy = tx.kind === "working";
+  const idleShort = units !== undefined && units > idle;
+
+  useEffect(() => {
+    let live = true;
+    setPreview(undefined);
+    if (units === undefined) return;
+    const t = setTimeout(() => {
+      vaultAt(ctx.d, ctx.readProvider)
+        .previewWithdraw(units)
+        .then((s) => live && setPreview(s))
+        .catch(() => live && setPreview(undefined));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [units, ctx.d, ctx.readProvider, snapshot.block]);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (!ctx.getSigner || !ctx.account || units === undefined || !position) return;
+    const ectx = errorContext(meta, "share");
+    try {
+      const signer = await ctx.getSigner();
+      const vault = vaultAt(ctx.d, signer);
+      const all = useMax && position.shares > 0n;
+      setTx({ kind: "working", message: "Checking the withdrawal with the vault…" });
+      if (all) await vault.redeem.staticCall(position.shares, ctx.account, ctx.account);
+      else await vault.withdraw.staticCall(units, ctx.account, ctx.account);
+      setTx({
+        kind: "working",
+        message: `Confirm the withdrawal of ${formatAmount(units, meta.base)} in your wallet…`,
+      });
+      const sent = all
+        ? await vault.redeem(position.shares, ctx.account, ctx.account)
+        : await vault.withdraw(units, ctx.account, ctx.account);
+      setTx({ kind: "working", message: "Withdrawal pending…", hash: sent.hash });
+      const receipt = await sent.wait();
+      const paid = receipt?.logs
+        .map((l) => {
+          try {
+            return vault.interface.parseLog(l);
+          } catch {
+            return null;
+          }
+        })
+        .find((l) => l?.name === "Withdraw")?.args.assets as bigint | undefined;
+      setTx({ kind: "done", message: `Withdrew ${formatAmount(paid ?? units, meta.base)}.`, hash: sent.hash });
+      setInput("");
+      setUseMax(false);
+      ctx.refresh();
+    } catch (err) {
+      const d = describeError(err, ectx);
+      setTx({ kind: "failed", message: d.message, errorName: d.errorName });
+      ctx.refresh();
+    }
+  }
+
+  return (
+    <div className="panel">
+      <form aria-labelledby="withdraw-title" onSubmit={submit}>
+        <h2 id="withdraw-title">Withdraw</h2>
+        <AmountField
+          label={`Amount to withdraw (${meta.base.symbol})`}
+          testId="withdraw-amount"
+          value={input}
+          onChange={(v) => {
+            setInput(v);
+            setUseMax(false);
+            if (tx.kind !== "working") setTx({ kind: "idle" });
+          }}
+          onMax={
+            position
+              ? () => {
+                  setInput(unitsToInput(position.value, meta.base.decimals));
+                  setUseMax(true);
+                }
+              : undefined
+          }
+          error={parsed && !parsed.ok ? parsed.error : undefined}
+          hint={
+            position
+              ? `Your position: ${formatAmount(position.value, meta.base)} (${formatAmount(position.shares, meta.share, 4)}). Idle in the vault: ${formatAmount(idle, meta.base)}.`
+              : undefined
+          }
+          disabled={busy}
+        />
+        <p className="preview" data-testid="withdraw-preview" aria-live="polite">
+          {units !== undefined && preview !== undefined
+            ? `Burns about ${formatAmount(preview, meta.share, 4)}; you receive ${formatAmount(units, meta.base)}.`
+            : "Paid from the vault's idle liquidity at oracle NAV."}
+        </p>
+        {idleShort && (
+          <p className="notice" role="note">
+            Only {formatAmount(idle, meta.base)} is idle in the vault. Withdraw less, or use "Exit in kind" below.
+          </p>
+        )}
+        <button type="submit" disabled={!ctx.getSigner || units === undefined || busy || !position?.shares}>
+          Withdraw
+        </button>
+        <TxStatus id="withdraw-status" state={tx} />
+      </form>
+      <InKindExit ctx={ctx} highlight={idleShort} />
+    </div>
+  );
+}
+
+/** redeemInKind: burns shares and pays the same fraction of every holding; reads no price, works when paused. */
+function InKindExit({ ctx, highlight }: { ctx: VaultCtx; highlight: boolean }) {
+  const { meta, snapshot, position } = ctx;
+  const [input, setInput] = useState("");
+  const [tx, setTx] = useState<TxState>({ kind: "idle" });
+  const parsed = input.trim() === "" ? undefined : parseAmount(input, meta.share.decimals);
+  const shares = parsed?.ok ? parsed.units : undefined;
+  const busy = tx.kind === "working";
+  const supply = snapshot.totalSupply + VIRTUAL_SHARES;
+  const holdings = [
+    { token: meta.base, balance: snapshot.budget.base.balance },
+    ...snapshot.budget.assets.map((a) => ({ token: meta.tokens[a.asset.toLowerCase()], balance: a.balance })),
+  ];
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (!ctx.getSigner || !ctx.account || shares === undefined) return;
+    const ectx = errorContext(meta, "share");
+    try {
+      const signer = await ctx.getSigner();
+      const vault = vaultAt(ctx.d, signer);
+      setTx({ kind: "working", message: "Checking the exit with the vault…" });
+      await vault.redeemInKind.staticCall(shares, ctx.account, ctx.account);
+      setTx({ kind: "working", message: "Confirm the exit in kind in your wallet…" });
+      const sent = await vault.redeemInKind(shares, ctx.account, ctx.account);
+      setTx({ kind: "working", message: "Exit pending…", hash: sent.hash });
+      await sent.wait();
+      setTx({ kind: "done", message: `Redeemed ${formatAmount(shares, meta.share, 4)} in kind.`, hash: sent.hash });
+      setInput("");
+      ctx.refresh();
+    } catch (err) {
+      const d = describeError(err, ectx);
+      setTx({ kind: "failed", message: d.message, errorName: d.errorName });
+    }
+  }
+
+  return (
+    <form aria-labelledby="inkind-title" onSubmit={submit} className={highlight ? "inkind highlight" : "inkind"}>
+      <h3 id="inkind-title">Exit in kind</h3>
+      <p className="field-hint">
+        Always open, even when idle {meta.base.symbol} is short, prices are stale or the vault is paused: you receive
+        your share of every holding.
+      </p>
+      <AmountField
+        label={`Shares to redeem (${meta.share.symbol})`}
+        testId="inkind-shares"
+        value={input}
+        onChange={(v) => {
+          setInput(v);
+          if (tx.kind !== "working") setTx({ kind: "idle" });
+        }}
+        onMax={position ? () => setInput(unitsToInput(position.shares, meta.share.decimals)) : undefined}
+        error={parsed && !parsed.ok ? parsed.error : undefined}
+        disabled={busy}
+      />
+      {shares !== undefined && (
+        <ul className="preview" aria-label="You receive about">
+          {holdings.map((h) => (
+            <li key={h.token.address}>{formatAmount((h.balance * shares) / supply, h.token, 6)}</li>
+          ))}
+        </ul>
+      )}
+      <button type="submit" className="secondary" disabled={!ctx.getSigner || shares === undefined || busy}>
+        Exit in kind
+      </button>
+      <TxStatus id="inkind-status" state={tx} />
+    </form>
+  );
+}
