@@ -1,57 +1,139 @@
 /**
- * `./ballast demo`: the vault at work on a local chain, through the Terra/UST crash of May 2022.
+ * `./ballast demo [--serve]`: the vault at work on a local chain, through the Terra/UST crash of May 2022.
  *
  * 1. Deploys the local stack (real Uniswap V3 + WETH9 bytecode, stand-in USDC/WBTC and Chainlink-style feeds, the
- *    vault behind a TimelockController) and a depositor puts in 1,000,000 USDC.
+ *    vault behind a TimelockController), loads the 30 days before the start into the feeds as rounds (the keeper's
+ *    market history), and a depositor puts in 1,000,000 USDC.
  * 2. Each cycle is one day of real history (../shared/data/prices_daily.csv): the feeds get that day's ETH and BTC
- *    closes, arbitrageurs move the pools to the new price, and the keeper plans trades toward its targets with the
- *    optimizer's planner (no-trade bands, oracle min-outs, the budget check), simulates the rebalance with
- *    `staticCall`, and sends it only if the simulation passes.
+ *    closes, arbitrageurs move the pools to the new price, and THE keeper (scripts/keeper/: readState → optimize →
+ *    plan → simulate → submit → confirm → record, journaled) runs one cycle.
  * 3. After each cycle it prints NAV, weights vs targets vs caps, the budget in use and the transaction hash.
  *
- * Targets here are fixed strategic weights; the keeper of issue #4 takes them from the optimizer.
+ * --serve: runs the chain as a separate `hardhat node` on 127.0.0.1:8545 instead of in-process, writes
+ * deployments/localhost/deployment.json, and after the cycles keeps the chain running and serves the UI's build
+ * (ui/dist) on http://127.0.0.1:5173 until Ctrl-C. Env: DEMO_START (2022-05-01), DEMO_DAYS (12), DEMO_SERVE=1.
  */
-import { readFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { network } from "hardhat";
-import type { Contract } from "ethers";
-import { planTrades, type AssetInfo } from "../optimizer/plan/index.ts";
+import { HDNodeWallet, Mnemonic, type Contract } from "ethers";
+import { parseKeeperConfig } from "./keeper/config.ts";
+import { createKeeperContext } from "./keeper/context.ts";
+import { runCycle } from "./keeper/cycle.ts";
+import { currentWeights, readState } from "./keeper/readState.ts";
+import { HARDHAT_MNEMONIC } from "./lib/connect.ts";
+import { writeDeployment } from "./lib/deployments.ts";
+import { describeLocalStack } from "./lib/localDeployment.ts";
 import { deployLocalStack } from "./lib/localStack.ts";
-import { feedAnswer, fromUnits, fromWad, oracleMinOut, toUnits } from "./lib/units.ts";
+import { feedAnswer, fromUnits, fromWad, toUnits } from "./lib/units.ts";
 import { getPool, poolPrice, swapExactInput } from "./replica/uniswapV3.ts";
 
-const DATA = new URL("../../shared/data/prices_daily.csv", import.meta.url);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DATA = join(ROOT, "..", "shared", "data", "prices_daily.csv");
+const { values: args } = parseArgs({ options: { serve: { type: "boolean", default: false } }, strict: false });
+const SERVE = Boolean(args.serve) || process.env.DEMO_SERVE === "1";
 const START = process.env.DEMO_START ?? "2022-05-01";
 const DAYS = Number(process.env.DEMO_DAYS ?? 12);
-const TARGETS: Record<string, number> = { WETH: 0.35, WBTC: 0.25, USDC: 0.4 };
+const PRE_DAYS = 30;
+const RPC_PORT = 8545;
+const UI_PORT = 5173;
+const TARGETS: Record<string, number> = { USDC: 0.4, WETH: 0.35, WBTC: 0.25 };
 
 const log = (...a: unknown[]) => console.log(...a);
 const pct = (x: number) => `${(x * 100).toFixed(2).padStart(6)} %`;
 const usd = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 }).padStart(11);
 
-/** Daily closes of ETH and BTC from `START`, `DAYS` rows, validated (no gaps, positive prices). */
+/** Daily closes of ETH and BTC: PRE_DAYS before `START` (the feeds' history) and DAYS from it, validated. */
 function loadHistory(): { date: string; ETH: number; BTC: number }[] {
   const rows = readFileSync(DATA, "utf8").trim().split("\n").slice(1);
   const byDate = new Map<string, { ETH?: number; BTC?: number }>();
   for (const line of rows) {
     const [date, asset, close] = line.split(",");
-    if (date < START || (asset !== "ETH" && asset !== "BTC")) continue;
+    if (asset !== "ETH" && asset !== "BTC") continue;
     const price = Number(close);
     if (!(price > 0)) throw new Error(`prices_daily.csv: ${asset} on ${date} has a non-positive close "${close}"`);
     byDate.set(date, { ...byDate.get(date), [asset]: price });
   }
-  const days = [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(0, DAYS);
-  if (days.length < DAYS) throw new Error(`prices_daily.csv: only ${days.length} days from ${START}, need ${DAYS}`);
+  const all = [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const first = all.findIndex(([date]) => date >= START);
+  if (first < PRE_DAYS) throw new Error(`prices_daily.csv: fewer than ${PRE_DAYS} days before ${START}`);
+  const days = all.slice(first - PRE_DAYS, first + DAYS);
+  if (days.length < PRE_DAYS + DAYS)
+    throw new Error(`prices_daily.csv: only ${days.length - PRE_DAYS} days from ${START}, need ${DAYS}`);
   return days.map(([date, p]) => {
     if (p.ETH === undefined || p.BTC === undefined) throw new Error(`prices_daily.csv: ETH or BTC missing on ${date}`);
     return { date, ETH: p.ETH, BTC: p.BTC };
   });
 }
 
-const { ethers, networkHelpers } = await network.create();
-const history = loadHistory();
-log(`Ballast demo — ${history[0].date} .. ${history.at(-1)!.date}, real ETH/BTC daily closes\n`);
+/** `hardhat node` as a child process, stopped by its own PID on exit. */
+async function startNode(): Promise<ChildProcess> {
+  const bin = join(ROOT, "node_modules", ".bin", "hardhat");
+  const child = spawn(bin, ["node", "--hostname", "127.0.0.1", "--port", String(RPC_PORT)], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const stop = () => {
+    if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGTERM");
+  };
+  process.once("exit", stop);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      stop();
+      process.exit(130);
+    });
+  }
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${RPC_PORT}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`hardhat node did not answer on 127.0.0.1:${RPC_PORT} within 60 s`);
+}
 
-const s = await deployLocalStack(ethers, { prices: { ETH: history[0].ETH, BTC: history[0].BTC } });
+/** A static file server for ui/dist on 127.0.0.1 (index.html for unknown paths: a single-page app). */
+function serveUi(dir: string): void {
+  const types: Record<string, string> = {
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+  };
+  createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? "/").split("?")[0]);
+    let file = normalize(join(dir, url));
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, "index.html");
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  }).listen(UI_PORT, "127.0.0.1");
+}
+
+const history = loadHistory();
+const pre = history.slice(0, PRE_DAYS);
+const days = history.slice(PRE_DAYS);
+log(`Ballast demo — ${days[0].date} .. ${days.at(-1)!.date}, real ETH/BTC daily closes${SERVE ? " (--serve)" : ""}\n`);
+
+const node = SERVE ? await startNode() : undefined;
+const { ethers, networkHelpers } = await network.create(SERVE ? "localhost" : undefined);
+
+const s = await deployLocalStack(ethers, { prices: { ETH: pre[0].ETH, BTC: pre[0].BTC } });
 const [, , , , depositor, arbitrageur] = await ethers.getSigners();
 const vaultAddress = await s.vault.getAddress();
 const tokens = {
@@ -59,22 +141,11 @@ const tokens = {
   WETH: { address: await s.weth.getAddress(), decimals: 18 },
   WBTC: { address: await s.wbtc.getAddress(), decimals: 8 },
 };
-const adapterAddress = await s.adapter.getAddress();
-const symbolOf = new Map(Object.entries(tokens).map(([sym, t]) => [t.address, sym]));
 log("Deployed (real bytecode: Uniswap V3 factory/router/position manager, WETH9; stand-ins: USDC, WBTC, feeds):");
 log(`  vault        ${vaultAddress}`);
 log(`  timelock     ${await s.timelock.getAddress()} (governor, delay ${await s.timelock.getMinDelay()} s)`);
 log(`  swap adapter ${await s.adapter.getAddress()} -> SwapRouter ${s.uniswap.addresses.router}`);
-log(`  lens         ${await s.lens.getAddress()}\n`);
-
-// A deposit, exactly as a depositor would make it: approve, then deposit.
-const depositUsdc = toUnits(1_000_000, 6);
-await (await s.usdc.mint(depositor.address, depositUsdc)).wait();
-await (await s.usdc.connect(depositor).approve(vaultAddress, depositUsdc)).wait();
-const shares = await s.vault.previewDeposit(depositUsdc);
-const depositTx = await s.vault.connect(depositor).deposit(depositUsdc, depositor.address);
-await depositTx.wait();
-log(`Deposit: 1,000,000 USDC -> ${fromUnits(shares, 12).toLocaleString("en-US")} shares  tx ${depositTx.hash}\n`);
+log(`  lens         ${await s.lens.getAddress()}`);
 
 /** Moves a pool to the oracle price (arbitrage), by swapping along the curve in a few bisection steps. */
 async function arbitrage(sym: "WETH" | "WBTC", oracleUsd: number) {
@@ -92,7 +163,7 @@ async function arbitrage(sym: "WETH" | "WBTC", oracleUsd: number) {
     const depthUsdc = (liquidity / 1e6) * Math.sqrt(p * 10 ** (6 - tokens[sym].decimals));
     if (gap > 0) {
       const usdcIn = depthUsdc * (Math.sqrt(1 + gap) - 1);
-      await s.usdc.mint(arbitrageur.address, toUnits(usdcIn * 1.001, 6));
+      await (await s.usdc.mint(arbitrageur.address, toUnits(usdcIn * 1.001, 6))).wait();
       await swapExactInput(s.uniswap, pathUp, toUnits(usdcIn, 6), { signer: arbitrageur });
     } else {
       const assetIn = (depthUsdc / p) * (1 / Math.sqrt(1 + gap) - 1);
@@ -105,160 +176,106 @@ async function arbitrage(sym: "WETH" | "WBTC", oracleUsd: number) {
         const weth9 = await ethers.getContractAt(["function deposit() payable"], tokens.WETH.address, arbitrageur);
         await (await weth9.deposit({ value: units })).wait();
       } else {
-        await s.wbtc.mint(arbitrageur.address, units);
+        await (await s.wbtc.mint(arbitrageur.address, units)).wait();
       }
       await swapExactInput(s.uniswap, pathDown, units, { signer: arbitrageur });
     }
   }
 }
 
-async function readBudget() {
-  return s.lens.budget(vaultAddress);
-}
-
-function describe(b: Awaited<ReturnType<typeof readBudget>>, sharePrice0: number) {
-  const nav = fromUnits(b.nav, 6);
-  const base = fromUnits(b.base.balance, 6);
-  const rows = b.assets.map((a) => {
-    const sym = symbolOf.get(a.asset)!;
-    return `${sym} ${pct(fromUnits(a.valueBase, 6) / nav)} (target ${pct(TARGETS[sym])}, cap ${pct(Number(a.maxWeightBps) / 1e4)})`;
-  });
-  const sp = fromWad(b.sharePriceWad);
-  const hwm = fromWad(b.highWaterMarkWad) || sp;
-  return [
-    `  NAV ${usd(nav)} USDC   share price ${((sp / sharePrice0) * 100).toFixed(2)} (start 100)   drawdown from HWM ${pct(Math.max(0, 1 - sp / hwm))} of ${pct(Number(b.params.maxDrawdownBps) / 1e4)}${b.breakerTripped ? "  BREAKER TRIPPED" : ""}`,
-    `  weights: ${rows.join("  ")}  USDC ${pct(base / nav)} (target ${pct(TARGETS.USDC)}, min ${pct(Number(b.params.minIdleBps) / 1e4)})`,
-    `  window: turnover ${(Number(b.windowTurnoverPpm) / 1e4).toFixed(2)} % of ${(Number(b.params.maxWindowTurnoverBps) / 100).toFixed(0)} %,` +
-      ` slippage ${(Number(b.windowSlippagePpm) / 1e4).toFixed(3)} % of ${(Number(b.params.maxWindowSlippageBps) / 100).toFixed(2)} %`,
-  ].join("\n");
-}
-
-const sharePrice0 = fromWad((await readBudget()).sharePriceWad);
-let plans = 0;
-for (const [day, prices] of history.entries()) {
+/** One day: the feeds get the day's closes, arbitrage moves the pools to them. */
+async function newDay(p: { ETH: number; BTC: number }) {
   await networkHelpers.time.increase(86_400);
   await (await s.feeds.USDC.setAnswer(feedAnswer(1))).wait();
-  await (await s.feeds.ETH.setAnswer(feedAnswer(prices.ETH))).wait();
-  await (await s.feeds.BTC.setAnswer(feedAnswer(prices.BTC))).wait();
+  await (await s.feeds.ETH.setAnswer(feedAnswer(p.ETH))).wait();
+  await (await s.feeds.BTC.setAnswer(feedAnswer(p.BTC))).wait();
+}
+
+// The feeds' history: the 30 days before the start, one round a day (the keeper's default market data).
+for (const p of pre.slice(1)) await newDay(p);
+log(`  feeds        ${PRE_DAYS} daily rounds of history loaded (${pre[0].date} .. ${pre.at(-1)!.date})\n`);
+
+const deployment = await describeLocalStack(
+  ethers,
+  s,
+  SERVE ? "localhost" : "hardhat",
+  SERVE ? `http://127.0.0.1:${RPC_PORT}` : undefined,
+);
+if (SERVE) log(`Deployment written to ${writeDeployment(deployment)}\n`);
+
+// A deposit, exactly as a depositor would make it: approve, then deposit.
+const depositUsdc = toUnits(1_000_000, 6);
+await (await s.usdc.mint(depositor.address, depositUsdc)).wait();
+await (await s.usdc.connect(depositor).approve(vaultAddress, depositUsdc)).wait();
+const shares = await s.vault.previewDeposit(depositUsdc);
+const depositTx = await s.vault.connect(depositor).deposit(depositUsdc, depositor.address);
+await depositTx.wait();
+log(`Deposit: 1,000,000 USDC -> ${fromUnits(shares, 12).toLocaleString("en-US")} shares  tx ${depositTx.hash}\n`);
+
+// THE keeper (scripts/keeper/), with the keeper account's own key so that it signs and journals before sending.
+const keeperKey = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), "m/44'/60'/0'/0/2");
+const ctx = await createKeeperContext({
+  config: parseKeeperConfig({ targets: TARGETS, journalPath: ":memory:", optimizer: { historyRounds: PRE_DAYS } }),
+  deployment,
+  provider: ethers.provider as never,
+  signer: keeperKey.connect(ethers.provider as never) as never,
+  log: (line) => log(`  keeper: ${line}`),
+});
+
+/** NAV, weights vs targets vs caps, budget in use: after every cycle. */
+async function report(targets: Record<string, number>, sharePrice0: number) {
+  const b = await s.lens.budget(vaultAddress);
+  const st = await readState(ctx);
+  const nav = fromUnits(st.navBase, 6);
+  const w = currentWeights(st);
+  const rows = st.assets.map(
+    (a) => `${a.symbol} ${pct(w[a.symbol])} (target ${pct(targets[a.symbol])}, cap ${pct(a.maxWeightBps / 1e4)})`,
+  );
+  const sp = fromWad(b.sharePriceWad);
+  const hwm = fromWad(b.highWaterMarkWad) || sp;
+  log(
+    `  NAV ${usd(nav)} USDC   share price ${((sp / sharePrice0) * 100).toFixed(2)} (start 100)   drawdown from HWM ${pct(Math.max(0, 1 - sp / hwm))} of ${pct(Number(b.params.maxDrawdownBps) / 1e4)}${b.breakerTripped ? "  BREAKER TRIPPED" : ""}`,
+  );
+  log(
+    `  weights: ${rows.join("  ")}  USDC ${pct(w.USDC)} (target ${pct(targets.USDC)}, min ${pct(Number(b.params.minIdleBps) / 1e4)})`,
+  );
+  log(
+    `  window: turnover ${(Number(b.windowTurnoverPpm) / 1e4).toFixed(2)} % of ${(Number(b.params.maxWindowTurnoverBps) / 100).toFixed(0)} %,` +
+      ` slippage ${(Number(b.windowSlippagePpm) / 1e4).toFixed(3)} % of ${(Number(b.params.maxWindowSlippageBps) / 100).toFixed(2)} %`,
+  );
+}
+
+const sharePrice0 = fromWad((await s.lens.budget(vaultAddress)).sharePriceWad);
+let sent = 0;
+for (const [day, prices] of days.entries()) {
+  await newDay(prices);
   await arbitrage("WETH", prices.ETH);
   await arbitrage("WBTC", prices.BTC);
-
-  // The keeper: read state, plan, convert at the unit boundary, simulate, send.
-  const b = await readBudget();
-  const assets: AssetInfo[] = [
-    { asset: "USDC", decimals: 6, protocolId: "", maxWeightBps: 10_000, protocolCapBps: 10_000 },
-    ...b.assets.map((a) => ({
-      asset: symbolOf.get(a.asset)!,
-      decimals: Number(tokens[symbolOf.get(a.asset) as "WETH" | "WBTC"].decimals),
-      protocolId: a.protocolId,
-      maxWeightBps: Number(a.maxWeightBps),
-      protocolCapBps: Number(a.protocolCapBps),
-    })),
-  ];
-  const holdings: Record<string, number> = { USDC: fromUnits(b.base.balance, 6) };
-  const oracle: Record<string, number> = { USDC: fromWad(b.base.priceWad) };
-  for (const a of b.assets) {
-    const sym = symbolOf.get(a.asset)! as "WETH" | "WBTC";
-    holdings[sym] = fromUnits(a.balance, tokens[sym].decimals);
-    oracle[sym] = fromWad(a.priceWad);
-  }
-  const plan = planTrades({
-    assets,
-    baseAsset: "USDC",
-    holdings,
-    oraclePricesUsd: oracle,
-    targetWeights: TARGETS,
-    pools: {
-      WETH: {
-        kind: "constantProduct",
-        reserveAssetToken: 100_000_000 / oracle.WETH,
-        reserveBaseToken: 100_000_000,
-        feePips: s.fees.WETH,
-      },
-      WBTC: {
-        kind: "constantProduct",
-        reserveAssetToken: 100_000_000 / oracle.WBTC,
-        reserveBaseToken: 100_000_000,
-        feePips: s.fees.WBTC,
-      },
-    },
-    budget: {
-      maxTurnoverBps: Number(b.params.maxTurnoverBps),
-      maxWindowTurnoverBps: Number(b.params.maxWindowTurnoverBps),
-      maxSlippageBps: Number(b.params.maxSlippageBps),
-      maxWindowSlippageBps: Number(b.params.maxWindowSlippageBps),
-      minIdleBps: Number(b.params.minIdleBps),
-      maxDrawdownBps: Number(b.params.maxDrawdownBps),
-      cooldownSeconds: Number(b.params.cooldownSeconds),
-      windowSeconds: Number(b.params.windowSeconds),
-      drawdownWindowSeconds: Number(b.params.drawdownWindowSeconds),
-      depositCap: fromUnits(b.params.depositCap, 6),
-    },
-    window: { windowTurnoverPpm: Number(b.windowTurnoverPpm), windowSlippagePpm: Number(b.windowSlippagePpm) },
-    gas: { gasUnitsPerSwap: 180_000, gasPriceGwei: 20, ethPriceUsd: oracle.WETH },
-    noTradeBandBps: 150,
-    benefitBps: 100,
-  });
-
   log(`Day ${day + 1} ${prices.date}  ETH ${prices.ETH.toFixed(2)}  BTC ${prices.BTC.toFixed(2)}`);
-  for (const v of plan.violations) log(`  planner: ${v.message}`);
-  if (plan.trades.length === 0) {
-    log(
-      `  no trade: ${plan.skipped.map((k) => `${k.asset} ${k.reason} (${k.driftBps.toFixed(0)} bps)`).join(", ") || "nothing to do"}`,
-    );
-  } else {
-    const priceWad = (sym: string) =>
-      sym === "USDC" ? b.base.priceWad : b.assets.find((a) => symbolOf.get(a.asset) === sym)!.priceWad;
-    const trades = plan.trades.map((t) => {
-      const inTok = tokens[t.tokenIn as keyof typeof tokens];
-      const outTok = tokens[t.tokenOut as keyof typeof tokens];
-      const amountIn = toUnits(t.amountIn, inTok.decimals);
-      const { minAmountOut } = oracleMinOut(
-        amountIn,
-        priceWad(t.tokenIn),
-        inTok.decimals,
-        priceWad(t.tokenOut),
-        outTok.decimals,
-        Number(b.params.maxSlippageBps),
-      );
-      const path =
-        t.tokenIn === "USDC"
-          ? t.tokenOut === "WETH"
-            ? s.paths.usdcToWeth
-            : s.paths.usdcToWbtc
-          : t.tokenIn === "WETH"
-            ? s.paths.wethToUsdc
-            : s.paths.wbtcToUsdc;
-      log(
-        `  plan: ${t.side} ${t.amountIn.toFixed(4)} ${t.tokenIn} -> ${t.tokenOut} (expected slippage ${t.expectedSlippageBps.toFixed(1)} bps)`,
-      );
-      return {
-        adapter: adapterAddress,
-        tokenIn: inTok.address,
-        tokenOut: outTok.address,
-        amountIn,
-        minAmountOut,
-        data: path,
-      };
-    });
-    const planId = ethers.id(`demo-plan-${++plans}`);
-    const deadline = BigInt(await networkHelpers.time.latest()) + 600n;
-    try {
-      await s.vault.connect(s.keeper).rebalance.staticCall(trades, planId, deadline); // simulate first
-      const tx = await s.vault.connect(s.keeper).rebalance(trades, planId, deadline);
-      const receipt = await tx.wait();
-      log(`  rebalanced: ${trades.length} trade(s), gas ${receipt!.gasUsed}  tx ${tx.hash}`);
-    } catch (err) {
-      const data = (err as { data?: string }).data;
-      const decoded = data ? s.vault.interface.parseError(data) : null;
-      log(
-        `  simulation refused the plan, nothing sent: ${decoded ? `${decoded.name}(${decoded.args.join(", ")})` : (err as Error).message}`,
-      );
-    }
+  const r = await runCycle(ctx);
+  if (r.outcome === "confirmed") {
+    sent++;
+    log(`  rebalanced: ${r.plan!.trades.length} trade(s)  tx ${r.txHash}`);
   }
-  log(describe(await readBudget(), sharePrice0));
+  await report(r.targets?.weights ?? TARGETS, sharePrice0);
   log("");
 }
 
-const final = await readBudget();
-log(`Done: ${plans} plan(s) over ${history.length} days. Final NAV ${fromUnits(final.nav, 6).toFixed(2)} USDC.`);
+const final = await s.lens.budget(vaultAddress);
+log(`Done: ${sent} rebalance(s) over ${days.length} days. Final NAV ${fromUnits(final.nav, 6).toFixed(2)} USDC.`);
+ctx.journal.close();
+
+if (SERVE) {
+  const dist = join(ROOT, "ui", "dist");
+  log(
+    `\nChain running at http://127.0.0.1:${RPC_PORT} (chain id ${deployment.chainId}); deployment: deployments/localhost/deployment.json`,
+  );
+  if (existsSync(join(dist, "index.html"))) {
+    serveUi(dist);
+    log(`UI: http://127.0.0.1:${UI_PORT}`);
+  } else {
+    log(`ui/dist is not built (cd ui && npm run build); serving the chain only.`);
+  }
+  log(`Ctrl-C stops the chain (hardhat node pid ${node!.pid}) and the UI.`);
+  await new Promise(() => {}); // until a signal; the exit handler stops the node by its PID
+}
