@@ -1,7 +1,8 @@
 /**
  * Where the vault lives: the deployment file the demo (`./ballast demo --serve`) and the e2e harness write,
  * deployments/<network>/deployment.json: { chainId, rpcUrl, contracts: { vault, lens, usdc, weth, wbtc, ... } }.
- * The UI fetches it next to itself (./deployment.json), or from `?deployment=<url>`.
+ * The UI fetches it next to itself (./deployment.json: `npm run build` links ui/dist/deployment.json to
+ * ../../deployments/localhost/deployment.json, so the demo's static server hands it out), or from `?deployment=<url>`.
  */
 import { isAddress } from "ethers";
 
@@ -22,19 +23,30 @@ export interface KeeperPublication {
   updatedAt?: string;
 }
 
+const LOCAL_CHAIN_ID = 31337;
+const DEFAULT_LOCAL_RPC = "http://127.0.0.1:8545";
+
+/**
+ * Accepts the repository's deployment file (scripts/lib/deployments.ts: network, chainId, blockNumber, rpcUrl?,
+ * contracts {vault, lens, timelock, adapter, …}, baseAsset, assets, riskParams, roles) and the e2e harness's subset.
+ */
 export function parseDeployment(json: unknown): Deployment {
   const d = json as Partial<Deployment> | null;
   if (!d || typeof d !== "object") throw new Error("deployment.json is not a JSON object");
   const chainId = Number(d.chainId);
   if (!Number.isInteger(chainId) || chainId <= 0)
     throw new Error("deployment.json: chainId must be a positive integer");
-  if (typeof d.rpcUrl !== "string" || !/^https?:\/\//.test(d.rpcUrl))
-    throw new Error("deployment.json: rpcUrl missing");
+  // scripts/lib/deployments.ts makes rpcUrl optional; a local chain answers on the demo's default port.
+  const rpcUrl = d.rpcUrl ?? (chainId === LOCAL_CHAIN_ID ? DEFAULT_LOCAL_RPC : undefined);
+  if (typeof rpcUrl !== "string" || !/^https?:\/\//.test(rpcUrl)) throw new Error("deployment.json: rpcUrl missing");
   const c = d.contracts as Record<string, string> | undefined;
   for (const key of ["vault", "lens"]) {
     if (!c || !isAddress(c[key])) throw new Error(`deployment.json: contracts.${key} must be an address`);
   }
-  return { ...d, chainId, rpcUrl: d.rpcUrl, contracts: c as Deployment["contracts"] } as Deployment;
+  // Events from the deployment block on a live chain; from genesis on a local one (cheap, and catches everything).
+  const blockNumber = (json as { blockNumber?: number }).blockNumber;
+  const startBlock = d.startBlock ?? (chainId === LOCAL_CHAIN_ID ? 0 : (blockNumber ?? 0));
+  return { ...d, chainId, rpcUrl, startBlock, contracts: c as Deployment["contracts"] } as Deployment;
 }
 
 function candidates(): string[] {
