@@ -179,9 +179,11 @@ export async function minCvar(set: ScenarioSet, o: MinCvarOptions): Promise<MinC
     let bestCost = 0;
     let ub = Infinity;
     let lb = -Infinity;
-    // Evaluates the objective at w (exact CVaR + cost + linear term), updates the incumbent, and adds w's cut.
-    const evaluateAndCut = (w: Float64Array): void => {
-      const tail = lossTail(portfolioLosses(set, w), o.alpha, scenarioWeights, scratch);
+    let bestLosses: Float64Array = new Float64Array(0);
+    // Evaluates the objective at w (exact CVaR + cost + linear term) from its scenario losses, updates the
+    // incumbent, and adds w's supporting cut.
+    const evaluateAndCut = (w: Float64Array, losses: Float64Array): void => {
+      const tail = lossTail(losses, o.alpha, scenarioWeights, scratch);
       let cost = 0;
       let linVal = 0;
       for (let i = 0; i < n; i++) {
@@ -192,6 +194,7 @@ export async function minCvar(set: ScenarioSet, o: MinCvarOptions): Promise<MinC
       if (f < ub) {
         ub = f;
         best = Float64Array.from(w);
+        bestLosses = losses;
         bestCost = cost;
       }
       cutVal.fill(0, 0, n);
@@ -202,7 +205,7 @@ export async function minCvar(set: ScenarioSet, o: MinCvarOptions): Promise<MinC
       }
       model.addRow(-h.infinity, 0, { indices: cutIdx, values: cutVal });
     };
-    evaluateAndCut(start);
+    evaluateAndCut(start, portfolioLosses(set, start));
     const mid = new Float64Array(n);
     let it = 0;
     for (; it < maxIter; it++) {
@@ -214,9 +217,13 @@ export async function minCvar(set: ScenarioSet, o: MinCvarOptions): Promise<MinC
       const w = Float64Array.from(cols.weights, (c) => Math.max(0, sol.x[c]));
       // In-out stabilisation (Ben-Ameur & Neto): also cut at the midpoint of the master point and the incumbent,
       // which damps Kelley's zig-zag; both cuts are exact supporting planes, so exactness is untouched.
+      // losses are linear in w, so the midpoint's losses are the same mix of the two loss vectors (no second R·w)
       for (let i = 0; i < n; i++) mid[i] = IN_OUT * w[i] + (1 - IN_OUT) * best[i];
-      evaluateAndCut(w);
-      if (ub - lb > tol) evaluateAndCut(mid);
+      const lossesW = portfolioLosses(set, w);
+      const lossesMid = new Float64Array(lossesW.length);
+      for (let s = 0; s < lossesW.length; s++) lossesMid[s] = IN_OUT * lossesW[s] + (1 - IN_OUT) * bestLosses[s];
+      evaluateAndCut(w, lossesW);
+      if (ub - lb > tol) evaluateAndCut(mid, lossesMid);
     }
     return finish(set, o, best, bestCost, "cutting-plane", it + 1, t0);
   } finally {
