@@ -2,7 +2,7 @@
  * Governance operations through the TimelockController and guardian actions, as functions (the CLIs in this folder
  * are thin wrappers; the tests call these directly). Every operation first describes what changes, old → new.
  */
-import { ZeroHash, id as keccakId, type Signer } from "ethers";
+import { ZeroHash, id as keccakId, type Interface, type Signer } from "ethers";
 import {
   BallastTimelock__factory,
   BallastVault__factory,
@@ -77,7 +77,7 @@ async function paramsObject(v: BallastVault) {
 
 /** The vault call a change makes (for `guardian` = true, the tighten-only variant), and its old → new line. */
 export async function encodeChange(b: Bound, c: Change, guardian = false): Promise<{ data: string; line: string }> {
-  const i = b.vault.interface;
+  const i = b.vault.interface as unknown as Interface; // the function name is chosen at run time
   switch (c.kind) {
     case "riskParam": {
       const old = await paramsObject(b.vault);
