@@ -7,7 +7,10 @@ import { ValidationError } from "../errors.ts";
 import { simpleReturns } from "../market/returns.ts";
 import type { ScenarioSet } from "../scenarios/scenarioSet.ts";
 import { portfolioReturns } from "../scenarios/scenarioSet.ts";
-import { historicalScenarios } from "../scenarios/bootstrap.ts";
+import { blockBootstrap, historicalScenarios } from "../scenarios/bootstrap.ts";
+import { filteredHistoricalSimulation, simulateStudentT } from "../scenarios/simulate.ts";
+import { stressLibrary, withScenarios } from "../scenarios/stress.ts";
+import { meanReturns } from "../risk/moments.ts";
 import { maxDrawdown, navFromReturns } from "../risk/measures.ts";
 import { covariance } from "../risk/moments.ts";
 import type { RiskBudget } from "../optimize/budget.ts";
@@ -49,12 +52,21 @@ the portfolio's risk on the estimation window and on an evaluation window.
   --eval-window <from:to> also report risk on this window, e.g. 2022-01-01:2022-12-31 (the 2022 drawdown)
   --alpha <a>             CVaR level (default 0.95)
   --horizon <days>        scenario horizon in days, overlapping windows (default 1)
+  --scenarios <source>    historical | bootstrap | fhs | student-t (default historical)
+                          bootstrap: circular block bootstrap; fhs: filtered historical (EWMA vol-rescaled);
+                          student-t: multivariate t(--nu) with the window's mean and covariance
+  --count <n>             scenarios drawn by bootstrap / student-t (default 10000)
+  --seed <int>            seed of every random draw (default 1)
+  --nu <dof>              Student-t degrees of freedom (default 4)
+  --stress-probability <q> mix in the stress library (crash, cascade, depeg, protocol failures), each with
+                          probability q (e.g. 0.002)
   --max-weight-bps <v>    per-asset cap: 4000 for all, or BTC=4000,ETH=3000 (maxWeightBps)
   --min-idle-bps <v>      minimum weight of --base-asset (minIdleBps)
   --base-asset <name>     base asset for --min-idle-bps (default USDC)
   --budget <json>         full risk budget: maxWeightBps, protocolOf, protocolCapBps, maxTurnoverBps,
                           minIdleBps, baseAsset, currentWeights, tradingCostBps (flags override it)
   --risk-aversion <g>     mean-variance risk aversion γ (default 10)
+                          (risk-parity ignores the budget: it spreads risk, not capital)
   --out <file.json>       write weights and figures as JSON
 Figures are per scenario horizon (daily by default), fractions shown as %; CVaR/VaR are losses.`;
 
@@ -66,6 +78,16 @@ const schema = z.object({
   "eval-window": dateRange.optional(),
   alpha: numberIn(0.5, 0.9999).default(0.95),
   horizon: z.coerce.number().int().min(1).max(365).default(1),
+  scenarios: z.enum(["historical", "bootstrap", "fhs", "student-t"]).default("historical"),
+  count: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
+  nu: numberIn(2.1, 1000).default(4),
+  "stress-probability": numberIn(0, 0.05).optional(),
   "max-weight-bps": bpsMap.optional(),
   "min-idle-bps": z.coerce.number().int().min(0).max(10_000).optional(),
   "base-asset": z.string().default("USDC"),
@@ -84,6 +106,11 @@ const options = Object.fromEntries(
     "eval-window",
     "alpha",
     "horizon",
+    "scenarios",
+    "count",
+    "seed",
+    "nu",
+    "stress-probability",
     "max-weight-bps",
     "min-idle-bps",
     "base-asset",
@@ -135,7 +162,30 @@ export async function run(argv: string[]): Promise<void> {
   progress(`loading ${o.prices} for ${o.assets.join(",")}`);
   const prices = await loadPrices(o.prices, o.assets, o.window);
   const daily = simpleReturns(prices);
-  const set = historicalScenarios(daily, o.horizon);
+  let set: ScenarioSet;
+  if (o.scenarios === "historical") set = historicalScenarios(daily, o.horizon);
+  else if (o.scenarios === "fhs") set = historicalScenarios(filteredHistoricalSimulation(daily), o.horizon);
+  else if (o.scenarios === "bootstrap") {
+    set = blockBootstrap(daily, { scenarios: o.count, horizon: o.horizon, seed: o.seed });
+  } else {
+    const h = historicalScenarios(daily, o.horizon);
+    set = simulateStudentT({
+      assets: h.assets,
+      mean: meanReturns(h),
+      covariance: covariance(h),
+      nu: o.nu,
+      scenarios: o.count,
+      seed: o.seed,
+    });
+  }
+  if (o["stress-probability"] !== undefined) {
+    const q = o["stress-probability"];
+    set = withScenarios(
+      set,
+      stressLibrary(o.assets).map((s) => ({ ...s, probability: q })),
+    );
+  }
+  progress(`scenario source ${o.scenarios}${o["stress-probability"] !== undefined ? " + stress library" : ""}`);
   progress(
     `estimation window ${prices.dates[0]} .. ${prices.dates[prices.dates.length - 1]}: ` +
       `${set.probabilities.length} scenarios of ${o.horizon} day(s)`,

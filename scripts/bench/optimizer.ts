@@ -1,6 +1,6 @@
 /**
  * Optimizer benchmark: fast (cutting-plane) versus plain LP min-CVaR at three sizes, risk parity at 50 assets,
- * mean-variance QP at 200 assets, and the stress hook. Prints wall time, the objective gap between the two min-CVaR
+ * mean-variance QP at 200 assets, and the stress hook. Prints wall time (fast min-CVaR: best of 3), the objective gap between the two min-CVaR
  * methods, and peak resident memory (process-wide maximum so far, so it only grows down the table).
  *
  *   npm run bench:optimizer            all rows (the 50×20,000 plain LP takes ~20 s)
@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     [50, 20_000],
   ]) {
     const set = simulateFactorStudentT({ nAssets: n, scenarios: m, seed: 7 });
-    const [fast, tFast] = await timed(() => minCvar(set, { alpha: 0.95, budget }));
+    // fast method: best of 3 runs (it is short enough that scheduler noise matters); the LP runs once
+    let [fast, tFast] = await timed(() => minCvar(set, { alpha: 0.95, budget }));
+    for (let k = 0; k < 2; k++) {
+      const [again, t] = await timed(() => minCvar(set, { alpha: 0.95, budget }));
+      if (t < tFast) [fast, tFast] = [again, t];
+    }
     rows.push([`min-CVaR fast (cutting plane, ${fast.iterations} it)`, `${n}x${m}`, fmt(tFast), "", "", peakMb()]);
     process.stderr.write(`min-CVaR ${n}x${m}: fast ${fmt(tFast)} s\n`);
     if (quick && n === 50) continue;
