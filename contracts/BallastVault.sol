@@ -32,7 +32,15 @@ import {RiskBudget} from "./RiskBudget.sol";
 /// Invariants (tested in contracts/test): shares are backed pro-rata by holdings; a successful rebalance never creates
 /// or worsens a breach of a position limit (weight, protocol exposure, idle buffer); only the named role can call each
 /// privileged function.
-contract BallastVault is ERC4626, AccessControl, ReentrancyGuardTransient, OracleRouter, RiskBudget, IBallastVault {
+contract BallastVault is
+    ERC4626,
+    AccessControl,
+    ReentrancyGuardTransient,
+    OracleRouter,
+    RiskBudget,
+    IBallastVault,
+    ErrorsLib
+{
     using Math for uint256;
     using SafeERC20 for IERC20;
 

@@ -6,7 +6,9 @@ pragma solidity 0.8.28;
 /// protects and carries the limit and the observed value, so that a keeper, a UI or an auditor can tell at once what
 /// was broken and by how much. Units are in the names: `Bps` = 1/10,000 of NAV, `Ppm` = 1/1,000,000 of NAV,
 /// `Wad` = 1e18 fixed point, plain amounts are in the token's own decimals.
-library ErrorsLib {
+/// @dev An interface rather than a library: the vault inherits it, so that every error, including those raised
+/// inside the linked PositionChecksLib, is in the vault's ABI and decodes with the vault's bindings alone.
+interface ErrorsLib {
     // ───────────────────────────── risk budget (checked in rebalance) ─────────────────────────────
 
     /// @notice After the trades, `asset` would weigh `weightBps` of NAV, above its cap (and more than before).

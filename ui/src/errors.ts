@@ -39,8 +39,8 @@ export interface DescribedError {
   rejected?: boolean;
 }
 
-// The vault's ABI lists the errors it raises itself; those raised inside its linked library (WeightAboveCap,
-// ProtocolExposureAboveCap, IdleBelowMin) are only in ErrorsLib's. One interface, each selector once.
+// The vault's ABI lists every Ballast error (it inherits ErrorsLib), OpenZeppelin's ERC-20/4626/AccessControl errors
+// come with it, and MockERC20's cover the stand-in tokens. One interface, each selector once.
 const errorInterface = new Interface(
   [...BallastVault__factory.abi, ...ErrorsLib__factory.abi, ...MockERC20__factory.abi].filter(
     (f, i, all) => f.type === "error" && all.findIndex((g) => g.type === "error" && g.name === f.name) === i,

@@ -103,6 +103,25 @@ describe("BallastVault on real Uniswap V3 bytecode", function () {
     expect(await s.weth.balanceOf(await s.vault.getAddress())).to.equal(0n);
   });
 
+  it("decodes every risk-limit error from the vault's own ABI, including the linked library's", async function () {
+    const names = s.vault.interface.fragments
+      .filter((f) => f.type === "error")
+      .map((f) => (f as { name: string }).name);
+    for (const e of ["WeightAboveCap", "ProtocolExposureAboveCap", "IdleBelowMin", "TurnoverAboveCap", "StalePrice"]) {
+      expect(names).to.include(e);
+    }
+    await s.vault.connect(s.guardian).tightenAssetCap(await s.weth.getAddress(), 1_000);
+    const trade = await oracleTrade(
+      await s.usdc.getAddress(),
+      await s.weth.getAddress(),
+      USDC(150_000),
+      s.paths.usdcToWeth,
+    );
+    await expect(s.vault.connect(s.keeper).rebalance([trade], ethers.id("too-much-weth"), await deadline()))
+      .to.be.revertedWithCustomError(s.vault, "WeightAboveCap")
+      .withArgs(await s.weth.getAddress(), (v: bigint) => v > 1_000n, 1_000n);
+  });
+
   it("refuses a min-out below the vault's oracle floor before touching the pool", async function () {
     const trade = await oracleTrade(
       await s.usdc.getAddress(),
