@@ -153,8 +153,12 @@ export function addPortfolio(
       }
     }
   }
+  // ALL_FAMILIES means "everything", the caller's own families included; an explicit subset (the infeasibility
+  // search) names exactly the families it keeps.
   for (const [k, c] of extra.entries()) {
-    if (families.has(c.family)) addConstraint(m, `${c.family}_${k}`, c.lower, c.upper, weights, c.coefs);
+    if (families === ALL_FAMILIES || families.has(c.family)) {
+      addConstraint(m, `${c.family}_${k}`, c.lower, c.upper, weights, c.coefs);
+    }
   }
   const w0 = currentWeightVector(assets, b);
   const cost = new Float64Array(n);

@@ -54,9 +54,8 @@ export async function optimize(ctx: KeeperContext, s: VaultState): Promise<Targe
     const coefs = new Float64Array(symbols.length);
     coefs[i] = 1;
     const t = ctx.config.targets[sym] ?? 0;
-    // Filed under the "maxWeightBps" family: optimizer/optimize builds only the families it knows (ALL_FAMILIES) and
-    // silently drops others, and a band is a per-asset weight bound.
-    return { family: "maxWeightBps", lower: Math.max(0, t - tilt), upper: Math.min(1, t + tilt), coefs };
+    // Its own family, so that an infeasible band is named as such ("targetBand") in InfeasibleError.
+    return { family: "targetBand", lower: Math.max(0, t - tilt), upper: Math.min(1, t + tilt), coefs };
   });
   try {
     const set = filteredHistoricalSimulation(makeScenarioSet(symbols, returns));

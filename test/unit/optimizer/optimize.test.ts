@@ -102,6 +102,21 @@ describe("optimizer/optimize", function () {
     });
   });
 
+  it("honours extra constraints of the caller's own family (a band around targets), in both methods", async () => {
+    const set = simulateFactorStudentT({ nAssets: 4, scenarios: 400, seed: 11 });
+    const band = { family: "targetBand", lower: 0.3, upper: 0.35, coefs: [1, 0, 0, 0] };
+    for (const solve of [minCvar, minCvarLp]) {
+      const free = await solve(set, { alpha: 0.95 });
+      const banded = await solve(set, { alpha: 0.95, constraints: [band] });
+      expect(free.weights[0] < 0.3 || free.weights[0] > 0.35, "the band must bind for this test").to.equal(true);
+      expect(banded.weights[0]).to.be.within(0.3 - 1e-9, 0.35 + 1e-9);
+    }
+    const err = await checkBudget(["A", "B"], { maxWeightBps: 6000 }, [
+      { family: "targetBand", lower: 0.7, upper: 1, coefs: [1, 0] },
+    ]).catch((e: unknown) => e);
+    expect((err as InfeasibleError).constraints).to.deep.equal(["maxWeightBps", "targetBand"]);
+  });
+
   describe("risk budget infeasibility", () => {
     it("names maxWeightBps and minIdleBps when the idle floor exceeds the base asset's cap", async () => {
       const err = await checkBudget(["ETH", "USDC"], {
