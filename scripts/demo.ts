@@ -13,7 +13,7 @@
  * deployments/localhost/deployment.json, and after the cycles keeps the chain running and serves the UI's build
  * (ui/dist) on http://127.0.0.1:5173 until Ctrl-C. Env: DEMO_START (2022-05-01), DEMO_DAYS (12), DEMO_SERVE=1.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
@@ -130,6 +130,19 @@ const pre = history.slice(0, PRE_DAYS);
 const days = history.slice(PRE_DAYS);
 log(`Ballast demo — ${days[0].date} .. ${days.at(-1)!.date}, real ETH/BTC daily closes${SERVE ? " (--serve)" : ""}\n`);
 
+/** With --serve, a first-time user gets the UI too: build ui/dist once (its own npm ci, then vite build). */
+function ensureUiBuilt(): void {
+  const ui = join(ROOT, "ui");
+  if (existsSync(join(ui, "dist", "index.html"))) return;
+  log("Building the web UI once (npm ci --prefix ui, npm run build --prefix ui) ...");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  if (!existsSync(join(ui, "node_modules"))) {
+    execFileSync(npm, ["ci", "--prefix", ui, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
+  }
+  execFileSync(npm, ["run", "build", "--prefix", ui], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
+if (SERVE) ensureUiBuilt();
 const node = SERVE ? await startNode() : undefined;
 const { ethers, networkHelpers } = await network.create(SERVE ? "localhost" : undefined);
 
@@ -274,7 +287,7 @@ if (SERVE) {
     serveUi(dist);
     log(`UI: http://127.0.0.1:${UI_PORT}`);
   } else {
-    log(`ui/dist is not built (cd ui && npm run build); serving the chain only.`);
+    log(`ui/dist could not be built (see the output above); serving the chain only.`);
   }
   log(`Ctrl-C stops the chain (hardhat node pid ${node!.pid}) and the UI.`);
   await new Promise(() => {}); // until a signal; the exit handler stops the node by its PID

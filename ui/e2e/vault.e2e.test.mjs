@@ -1,6 +1,8 @@
 /**
  * End-to-end: the built UI (ui/dist) in headless Chromium, against a hardhat node with the deployed vault, an injected
- * EIP-1193 test wallet, and the keeper acting from the test through ethers. Saves screenshots to docs/screenshots/.
+ * EIP-1193 test wallet, and the keeper acting from the test through ethers. Saves screenshots of the main screens to
+ * out/screenshots/ (git-ignored); with UPDATE_SCREENSHOTS=1 to docs/screenshots/, where the README's dashboard
+ * picture lives — so a plain test run never dirties the work tree.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +11,7 @@ import path from "node:path";
 import { Contract, JsonRpcProvider, parseUnits } from "ethers";
 import { ROOT, deploy, launchBrowser, serveUi, startNode, testWallet } from "./harness.mjs";
 
-const SHOTS = path.join(ROOT, "docs/screenshots");
+const SHOTS = path.join(ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "out/screenshots");
 const VAULT_ABI = [
   "function rebalance((address adapter,address tokenIn,address tokenOut,uint256 amountIn,uint256 minAmountOut,bytes data)[] trades, bytes32 planId, uint256 deadline)",
   "function tryPriceWad(address) view returns (bool ok, uint256 priceWad)",
