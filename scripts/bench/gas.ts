@@ -3,9 +3,11 @@
  * with 1, 5 and 10 whitelisted (and held) assets, next to a plain OpenZeppelin ERC4626 deposit/withdraw measured in
  * the same run on the same in-process Hardhat chain.
  *
- * Swaps go through MockSwapAdapter (an oracle-priced stand-in exchange). The budget-check overhead is the rebalance's
- * gas minus the gas of the very same swaps called directly on the adapter by an EOA, divided by the held assets:
- * what the vault adds beyond the swaps themselves.
+ * Swaps go through MockSwapAdapter (an oracle-priced stand-in exchange: the gas of the swap itself cancels out of the
+ * overhead). The budget-check overhead is the rebalance's gas minus the gas of the very same swaps called directly on
+ * the adapter by an EOA (less the 21,000 intrinsic gas of every direct transaction but one), divided by the held
+ * assets: what the vault adds beyond the swaps themselves. Feeds are MockAggregatorV3, one slot per round like
+ * Chainlink's OCR aggregator; a real feed adds its proxy hop (~5k gas) per read.
  *
  * Targets (issue #2): deposit with 5 assets within 2.5x the plain ERC4626 deposit; overhead < 15k gas per held asset.
  */
