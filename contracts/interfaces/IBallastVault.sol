@@ -64,13 +64,19 @@ struct BudgetView {
 /// @title IBallastVault
 /// @notice The Ballast-specific surface of the vault beyond ERC-4626.
 interface IBallastVault {
+    /// @notice Keeper only: executes `trades` through whitelisted adapters, then checks the whole risk budget on the
+    /// result at oracle prices; reverts with the first limit broken. `planId` is usable once; `deadline` bounds when.
     function rebalance(Trade[] calldata trades, bytes32 planId, uint256 deadline) external;
 
+    /// @notice Burns `shares` of `owner` and pays `receiver` the same fraction of every holding. Reads no price and
+    /// stays open when paused or shut down: the exit that always works.
     function redeemInKind(
         uint256 shares,
         address receiver,
         address owner
     ) external returns (address[] memory tokens, uint256[] memory amounts);
 
+    /// @notice Anyone: observes NAV per share and trips the drawdown breaker when the fall from the high-water mark
+    /// exceeds `maxDrawdownBps`. It can only make the vault safer.
     function pokeBreaker() external returns (bool tripped);
 }
