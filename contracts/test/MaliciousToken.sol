@@ -5,9 +5,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @title MaliciousToken — TEST ONLY
 /// @notice An ERC-20 (18 decimals, open `mint` like MockERC20, so MockSwapAdapter can deliver it) that, once armed,
-/// re-enters `target` with `payload` whenever `target` sends it (a transfer out of the vault, e.g. in redeemInKind or
+/// re-enters `victim` with `payload` whenever `victim` sends it (a transfer out of the vault, e.g. in redeemInKind or
 /// an adapter's transferFrom). The re-entry must fail; by default its revert bubbles, so the outer call reverts.
-/// Mode `Block` makes every transfer out of `target` revert (a paused or blacklisting token).
+/// Mode `Block` makes every transfer out of `victim` revert (a paused or blacklisting token).
 contract MaliciousToken is ERC20 {
     enum Mode {
         Off,
@@ -17,7 +17,7 @@ contract MaliciousToken is ERC20 {
 
     error TransfersBlocked();
 
-    address public target;
+    address public victim; // not `target`: that name would clash with ethers' Contract.target in the bindings
     bytes public payload;
     Mode public mode;
     bool public swallow;
@@ -31,17 +31,17 @@ contract MaliciousToken is ERC20 {
     }
 
     function arm(address target_, Mode mode_, bytes calldata payload_, bool swallow_) external {
-        target = target_;
+        victim = target_;
         mode = mode_;
         payload = payload_;
         swallow = swallow_;
     }
 
     function _update(address from, address to, uint256 value) internal override {
-        if (from != address(0) && from == target) {
+        if (from != address(0) && from == victim) {
             if (mode == Mode.Block) revert TransfersBlocked();
             if (mode == Mode.Reenter) {
-                (bool ok, bytes memory ret) = target.call(payload);
+                (bool ok, bytes memory ret) = victim.call(payload);
                 if (ok) reentrySucceeded = true;
                 else if (!swallow) {
                     assembly {

@@ -104,9 +104,8 @@ describe("BallastVault on real Uniswap V3 bytecode", function () {
   });
 
   it("decodes every risk-limit error from the vault's own ABI, including the linked library's", async function () {
-    const names = s.vault.interface.fragments
-      .filter((f) => f.type === "error")
-      .map((f) => (f as { name: string }).name);
+    const names: string[] = [];
+    s.vault.interface.forEachError((e) => names.push(e.name));
     for (const e of ["WeightAboveCap", "ProtocolExposureAboveCap", "IdleBelowMin", "TurnoverAboveCap", "StalePrice"]) {
       expect(names).to.include(e);
     }
