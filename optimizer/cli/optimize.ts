@@ -191,12 +191,15 @@ export async function run(argv: string[]): Promise<void> {
       `${set.probabilities.length} scenarios of ${o.horizon} day(s)`,
   );
   let evalSet: ScenarioSet | undefined;
+  let inSample = false;
   if (o["eval-window"]) {
     const ev = await loadPrices(o.prices, o.assets, o["eval-window"]);
     evalSet = simpleReturns(ev);
     progress(
       `evaluation window ${ev.dates[0]} .. ${ev.dates[ev.dates.length - 1]}: ${evalSet.probabilities.length} days`,
     );
+    // ISO dates compare as strings. Overlap means the weights saw (part of) the evaluation days.
+    inSample = ev.dates[0] <= prices.dates[prices.dates.length - 1] && prices.dates[0] <= ev.dates[ev.dates.length - 1];
   }
   const objectives: Objective[] = o.objective === "all" ? [...OBJECTIVES] : [o.objective];
   const results = [];
@@ -246,7 +249,12 @@ export async function run(argv: string[]): Promise<void> {
     ),
   );
   if (evalSet) {
-    console.log(`\nrisk on the evaluation window ${o["eval-window"]!.start}..${o["eval-window"]!.end} (daily)`);
+    console.log(
+      `\nrisk on the evaluation window ${o["eval-window"]!.start}..${o["eval-window"]!.end} (daily)` +
+        (inSample
+          ? " — IN-SAMPLE: it overlaps the estimation window; use --window to end before it for out-of-sample"
+          : " — out-of-sample"),
+    );
     console.log(
       table(
         ["objective", "total return", "max drawdown", "vol", "VaR", "CVaR", "worst day"],
