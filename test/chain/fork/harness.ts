@@ -126,13 +126,17 @@ export async function openUpstream(): Promise<Upstream> {
   }
 }
 
-/** An in-process Hardhat network forked from `up` at its block, its clock starting at that block's time. */
+/**
+ * An in-process Hardhat network forked from `up` at its block. The fork's clock is pinned to the upstream block's time
+ * (next block = upstream + 12 s, later blocks follow on): EDR ignores `initialDate` when forking (checked here), and a
+ * mainnet block from the past mined at today's wall-clock time would make every Chainlink feed look stale.
+ */
 export async function openFork(up: Upstream) {
-  return network.create({
+  const conn = await network.create({
     network: "default",
-    override: {
-      forking: { url: up.url, blockNumber: up.blockNumber },
-      initialDate: new Date((up.blockTimestamp + 1) * 1_000),
-    },
+    override: { forking: { url: up.url, blockNumber: up.blockNumber } },
   });
+  await conn.ethers.provider.send("evm_setNextBlockTimestamp", [up.blockTimestamp + 12]);
+  await conn.ethers.provider.send("evm_mine", []);
+  return conn;
 }
