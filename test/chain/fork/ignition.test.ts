@@ -4,7 +4,7 @@
  * never holds the governor role), record deployments/<network>/deployment.json from the Ignition result with
  * writeDeployment, read it back, deposit, and run one keeper cycle against the record.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -33,6 +33,16 @@ describe("Ignition module on the canonical-address replica", function () {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "ballast-ignition-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("the checked-in mainnet parameters use the address book's addresses", function () {
+    const file = join(import.meta.dirname, "..", "..", "..", "ignition", "parameters", "example-mainnet.json");
+    const p = JSON.parse(readFileSync(file, "utf8")).Ballast;
+    expect([p.baseAsset, p.baseFeed, p.swapRouter]).to.deep.equal([
+      MAINNET.tokens.USDC,
+      MAINNET.feeds.USDC_USD,
+      MAINNET.uniswapV3.router,
+    ]);
+  });
 
   it("deploys, lists assets through the timelock, records deployment.json, and the keeper runs on the record", async function () {
     const [deployer, guardian, keeper, proposer, depositor] = await ethers.getSigners();
