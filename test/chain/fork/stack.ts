@@ -33,6 +33,8 @@ export interface ForkStack {
 
 export const FORK_TIMELOCK_DELAY = 2 * 86_400;
 const STALENESS = 86_400;
+/** USDC/USD on mainnet updates on a 24 h heartbeat: a day plus an hour of margin, so a pinned block never starts stale. */
+const BASE_STALENESS = 90_000;
 
 export async function deployForkStack(ethers: HardhatEthers, book: AddressBook = MAINNET): Promise<ForkStack> {
   const [deployer, guardian, keeper, proposer] = await ethers.getSigners();
@@ -52,7 +54,7 @@ export async function deployForkStack(ethers: HardhatEthers, book: AddressBook =
     "Ballast USDC",
     "bUSDC",
     book.feeds.USDC_USD,
-    STALENESS,
+    BASE_STALENESS,
     params,
     deployer.address,
     guardian.address,
@@ -103,7 +105,7 @@ export async function deployForkStack(ethers: HardhatEthers, book: AddressBook =
       address: book.tokens.USDC,
       decimals: 6,
       feed: book.feeds.USDC_USD,
-      maxStalenessSeconds: STALENESS,
+      maxStalenessSeconds: BASE_STALENESS,
     },
     assets: (["WETH", "WBTC"] as const).map((symbol) => ({
       symbol,
