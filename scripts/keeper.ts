@@ -17,7 +17,26 @@ import { consoleLog } from "./keeper/log.ts";
 import { connect, loadSigner } from "./lib/connect.ts";
 import { deploymentPath } from "./lib/deployments.ts";
 
+const USAGE = `Usage: ./ballast keeper [options]   (or: npm run keeper -- [options])
+
+One cycle: readState → optimize → plan → simulate → submit → confirm → record (journaled; never sends twice).
+
+  --network <name>     deployment to use: deployments/<name>/deployment.json (default localhost)
+  --rpc <url>          JSON-RPC URL (default: the deployment's rpcUrl, or BALLAST_RPC_URL)
+  --deployment <file>  a deployment.json elsewhere
+  --config <file>      keeper config JSON (targets, optimizer, bands, gas cap, ...; see docs/operations.md)
+  --dry-run            plan and simulate, print the plan, send nothing
+  --loop               run cycles until Ctrl-C; --interval <seconds> between them
+  --prices <csv>       market history from a date,asset,close CSV instead of the feeds' rounds
+  --journal <file>     SQLite journal (default deployments/<network>/journal.sqlite)
+  --account <index>    local chain only: Hardhat dev account (default 2); elsewhere KEEPER_PRIVATE_KEY
+`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
   const { values: a } = parseArgs({
     options: {
       network: { type: "string", default: "localhost" },
