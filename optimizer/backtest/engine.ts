@@ -29,8 +29,7 @@ import { strategyName, targetWeights, type StrategySpec } from "./strategies.ts"
 
 /** When to re-estimate and trade. */
 export type RebalanceRule =
-  | { readonly kind: "calendar"; readonly everyDays: number }
-  | { readonly kind: "drift"; readonly driftBps: number };
+  { readonly kind: "calendar"; readonly everyDays: number } | { readonly kind: "drift"; readonly driftBps: number };
 
 /** Scenario source at each rebalance. */
 export type ScenarioSource =
@@ -329,7 +328,12 @@ export async function runBacktest(panel: PricePanel, o: BacktestOptions): Promis
     // 3. breaker
     let breakerEvent: "tripped" | "reset" | undefined;
     if (withBudget) {
-      breakerEvent = observeBreaker(breaker, { ...budget, drawdownWindowSeconds: budget.drawdownWindowSeconds ?? 0 }, k, nav * sharesPerUnit);
+      breakerEvent = observeBreaker(
+        breaker,
+        { ...budget, drawdownWindowSeconds: budget.drawdownWindowSeconds ?? 0 },
+        k,
+        nav * sharesPerUnit,
+      );
       if (breakerEvent === "tripped") {
         events.push({
           date,
@@ -415,7 +419,7 @@ export async function runBacktest(panel: PricePanel, o: BacktestOptions): Promis
         targetWeights: normalise(Object.fromEntries(listed.map((i) => [assets[i], Math.max(0, goal[i])]))),
         pools,
         budget,
-        window: used,
+        window: { windowTurnoverPpm: used.turnoverPpm, windowSlippagePpm: used.slippagePpm },
         gas: gasModel(t),
         noTradeBandBps: band,
         benefitBps: o.benefitBps ?? 100,
@@ -463,9 +467,13 @@ export async function runBacktest(panel: PricePanel, o: BacktestOptions): Promis
       // rounding dust (spending exactly the cash above the floor can leave −1e-11 of the base asset)
       for (let i = 0; i < n; i++) {
         if (holdings[i] < 0 && holdings[i] * price(t, i) > -1e-3) holdings[i] = 0;
-        else if (holdings[i] < 0) throw new ValidationError("a trade left a negative holding", { asset: assets[i], date });
+        else if (holdings[i] < 0)
+          throw new ValidationError("a trade left a negative holding", { asset: assets[i], date });
       }
-      chargeGas(planTradesList.reduce((g, x) => g + x.gasCostUsd, 0), t);
+      chargeGas(
+        planTradesList.reduce((g, x) => g + x.gasCostUsd, 0),
+        t,
+      );
       if (planTradesList.length > 0) {
         windowLog.push({ day: k, turnoverPpm: (turnoverUsd / nav) * 1e6, slippagePpm: (slippageUsd / nav) * 1e6 });
       }
@@ -586,7 +594,11 @@ function normalise(w: Record<string, number>): Record<string, number> {
  * Each asset's share of CVaR_α of `weights` on `set` (Euler allocation: w_i·E[−r_i | tail] / CVaR), by asset name.
  * Shares sum to 1 when CVaR > 0.
  */
-export function componentCvarShares(set: ScenarioSet, weights: ArrayLike<number>, alpha: number): Record<string, number> {
+export function componentCvarShares(
+  set: ScenarioSet,
+  weights: ArrayLike<number>,
+  alpha: number,
+): Record<string, number> {
   const n = set.assets.length;
   const p = set.probabilities;
   const tail = lossTail(portfolioLosses(set, weights), alpha, p);

@@ -162,7 +162,15 @@ export function crashResults(run: BacktestRun, windows: readonly CrashWindow[] =
     const i0 = run.dates.indexOf(w.start);
     const i1 = run.dates.indexOf(w.end);
     if (i0 < 0 || i1 < 0) {
-      return { window: w.name, start: w.start, end: w.end, covered: false, totalReturn: NaN, maxDrawdown: NaN, worstDay: NaN };
+      return {
+        window: w.name,
+        start: w.start,
+        end: w.end,
+        covered: false,
+        totalReturn: NaN,
+        maxDrawdown: NaN,
+        worstDay: NaN,
+      };
     }
     const before = i0 === 0 ? run.initialNavUsd : run.navUsd[i0 - 1];
     const path = new Float64Array(i1 - i0 + 2);

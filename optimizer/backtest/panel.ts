@@ -101,7 +101,9 @@ export function buildPanel(rows: readonly PriceRow[], assets: readonly string[],
   let to = o.to !== undefined ? dayNumber(o.to, { field: "to" }) : dataEnd;
   if (to < from) throw new ValidationError("--to is before --from", { from: isoDate(from), to: isoDate(to) });
   if (from < first[b]) {
-    notes.push(`start clamped from ${isoDate(from)} to ${isoDate(first[b])}: the base asset ${o.baseAsset} starts then`);
+    notes.push(
+      `start clamped from ${isoDate(from)} to ${isoDate(first[b])}: the base asset ${o.baseAsset} starts then`,
+    );
     from = first[b];
   }
   const end = Math.min(dataEnd, last[b]);

@@ -8,6 +8,7 @@ import * as optimize from "./optimize.ts";
 import * as frontier from "./frontier.ts";
 import * as greeks from "./greeks.ts";
 import * as stress from "./stress.ts";
+import * as backtest from "./backtest.ts";
 
 /** A CLI command. */
 export interface Command {
@@ -22,6 +23,7 @@ export const commands: Record<string, Command> = {
   // ── registration point: one line per command module (greeks/stress: optimizer/instruments helper) ──
   greeks,
   stress,
+  backtest,
 };
 
 function usage(): string {
