@@ -428,10 +428,19 @@ export async function runBacktest(panel: PricePanel, o: BacktestOptions): Promis
       const firstViolations = plan.violations.map((v) => `${v.name}: ${v.message}`);
       const overCap = plan.violations.filter((v) => v.name === "WeightAboveCap" && v.asset !== undefined);
       if (overCap.length > 0) {
-        // An asset above its cap whose sale the planner skipped as too costly, while the other trades' slippage
-        // raised its weight: the keeper re-plans once with that sale forced (benefit unbounded).
+        // An asset above its cap that the planner left alone (its drift inside the no-trade band, or its sale too
+        // costly) while the other trades' slippage raised its weight: the keeper re-plans once with that asset's
+        // target moved just past the band below its current weight (excess to the base asset) and its sale forced.
+        const tw = { ...planInputs.targetWeights };
+        for (const v of overCap) {
+          const j = assets.indexOf(v.asset!);
+          const lower = Math.max(0, Math.min(tw[v.asset!] ?? 0, w[j] - (band + 1) / BPS));
+          tw[base] = (tw[base] ?? 0) + (tw[v.asset!] ?? 0) - lower;
+          tw[v.asset!] = lower;
+        }
         plan = planTrades({
           ...planInputs,
+          targetWeights: tw,
           benefitUsd: Object.fromEntries(overCap.map((v) => [v.asset!, Infinity])),
         });
         if (plan.violations.length === 0) note = [note, `re-planned: ${firstViolations[0]}`].filter(Boolean).join("; ");
