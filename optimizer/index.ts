@@ -15,3 +15,4 @@ export * as risk from "./risk/index.ts";
 export * as optimize from "./optimize/index.ts";
 export * as hedge from "./hedge/index.ts";
 export * as plan from "./plan/index.ts";
+export * as backtest from "./backtest/index.ts";

@@ -9,6 +9,7 @@ describe("optimizer public surface (optimizer/index.ts)", () => {
     expect(ballast.plan.planTrades).to.be.a("function");
     expect(ballast.hedge.solveGreekHedge).to.be.a("function");
     expect(ballast.scenarios.stressLibrary).to.be.a("function");
+    expect(ballast.backtest.runBacktest).to.be.a("function");
     expect(new ballast.InfeasibleError("x", ["maxWeightBps"])).to.be.instanceOf(ballast.BallastError);
   });
 });
