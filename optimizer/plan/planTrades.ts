@@ -78,7 +78,16 @@ interface Candidate {
   readonly side: "sell" | "buy";
   readonly driftBps: number;
   amountIn: number;
+  /** A sale that takes an asset off (or away from) its weight cap: never skipped for the band or for cost. */
+  readonly capRelief?: boolean;
 }
+
+/**
+ * Head-room kept under each asset's `maxWeightBps`, fraction of NAV. An asset left at its cap can be pushed over it by
+ * the other trades' slippage (NAV falls, its weight rises), and the vault then refuses the whole plan with
+ * WeightAboveCap; so targets are aimed this far below the cap, and an asset closer to it is always sold back.
+ */
+const CAP_HEADROOM = 0.001;
 
 function validate(i: PlanInputs): void {
   if (!i.assets.some((a) => a.asset === i.baseAsset)) {
@@ -119,9 +128,11 @@ export function planTrades(i: PlanInputs): TradePlan {
     if (a.asset === base) continue;
     const held = i.holdings[a.asset] ?? 0;
     const w = (held * px(a.asset)) / nav;
-    const target = i.targetWeights[a.asset] ?? 0;
+    const capW = a.maxWeightBps / 1e4;
+    const target = Math.min(i.targetWeights[a.asset] ?? 0, Math.max(0, capW - CAP_HEADROOM));
     const driftBps = (target - w) * 1e4;
-    if (Math.abs(driftBps) < i.noTradeBandBps || driftBps === 0) {
+    const capRelief = driftBps < 0 && w > capW - CAP_HEADROOM;
+    if (!capRelief && (Math.abs(driftBps) < i.noTradeBandBps || driftBps === 0)) {
       skipped.push({ asset: a.asset, reason: "insideBand", driftBps });
       continue;
     }
@@ -129,7 +140,7 @@ export function planTrades(i: PlanInputs): TradePlan {
     if (driftBps < 0) {
       const amountIn = Math.min(held, valueUsd / px(a.asset));
       if (amountIn <= 0) skipped.push({ asset: a.asset, reason: "noBalance", driftBps });
-      else candidates.push({ asset: a.asset, side: "sell", driftBps, amountIn });
+      else candidates.push({ asset: a.asset, side: "sell", driftBps, amountIn, capRelief });
     } else {
       candidates.push({ asset: a.asset, side: "buy", driftBps, amountIn: valueUsd / px(base) });
     }
@@ -171,7 +182,7 @@ export function planTrades(i: PlanInputs): TradePlan {
     const gasUsd = gasCostUsd(i.gas);
     const benefit = i.benefitUsd?.[c.asset] ?? (valueInUsd * benefitBps) / 1e4;
     const costUsd = Math.max(0, slippageUsd) + gasUsd;
-    if (costUsd > benefit) {
+    if (costUsd > benefit && !c.capRelief) {
       return {
         asset: c.asset,
         reason: "costAboveBenefit",
