@@ -9,6 +9,7 @@
  * scripts/lib/deployments.ts), which the keeper, the governance scripts and the UI read.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { defaultRiskParams } from "../../scripts/lib/deployVault.ts";
 
 export default buildModule("Ballast", (m) => {
   const baseAsset = m.getParameter<string>("baseAsset"); // e.g. USDC 0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48
@@ -19,18 +20,7 @@ export default buildModule("Ballast", (m) => {
   const proposers = m.getParameter<string[]>("proposers");
   const executors = m.getParameter<string[]>("executors");
   const minDelaySeconds = m.getParameter<number>("minDelaySeconds", 2 * 86_400);
-  const riskParams = m.getParameter("riskParams", {
-    maxTurnoverBps: 5_000,
-    maxWindowTurnoverBps: 15_000,
-    maxSlippageBps: 100,
-    maxWindowSlippageBps: 50,
-    minIdleBps: 1_000,
-    maxDrawdownBps: 2_000,
-    cooldownSeconds: 3_600,
-    windowSeconds: 86_400,
-    drawdownWindowSeconds: 30 * 86_400,
-    depositCap: 10_000_000n * 10n ** 6n,
-  });
+  const riskParams = m.getParameter("riskParams", { ...defaultRiskParams() });
 
   const timelock = m.contract("BallastTimelock", [
     minDelaySeconds,

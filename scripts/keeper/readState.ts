@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Contract } from "ethers";
+import { riskParamsFromChain } from "../lib/deployVault.ts";
 import { fromUnits, fromWad } from "../lib/units.ts";
 import type { AssetState, KeeperContext, VaultState } from "./types.ts";
 
@@ -141,18 +142,7 @@ export async function readState(ctx: KeeperContext): Promise<VaultState> {
     assets,
     navBase: b.nav,
     pricesOk: b.pricesOk,
-    params: {
-      maxTurnoverBps: Number(p.maxTurnoverBps),
-      maxWindowTurnoverBps: Number(p.maxWindowTurnoverBps),
-      maxSlippageBps: Number(p.maxSlippageBps),
-      maxWindowSlippageBps: Number(p.maxWindowSlippageBps),
-      minIdleBps: Number(p.minIdleBps),
-      maxDrawdownBps: Number(p.maxDrawdownBps),
-      cooldownSeconds: Number(p.cooldownSeconds),
-      windowSeconds: Number(p.windowSeconds),
-      drawdownWindowSeconds: Number(p.drawdownWindowSeconds),
-      depositCap: p.depositCap,
-    },
+    params: riskParamsFromChain(p),
     windowTurnoverPpm: Number(b.windowTurnoverPpm),
     windowSlippagePpm: Number(b.windowSlippagePpm),
     breakerTripped: b.breakerTripped,

@@ -5,6 +5,7 @@
 import type { JsonRpcApiProvider, Signer } from "ethers";
 import type { BallastVault, BudgetLens } from "../../types/ethers-contracts/index.js";
 import type { Deployment } from "../lib/deployments.ts";
+import type { RiskParams } from "../lib/deployVault.ts";
 import type { KeeperConfig } from "./config.ts";
 import type { Journal, JournalStep } from "./journal.ts";
 
@@ -71,18 +72,7 @@ export interface VaultState {
   assets: AssetState[];
   navBase: bigint;
   pricesOk: boolean;
-  params: {
-    maxTurnoverBps: number;
-    maxWindowTurnoverBps: number;
-    maxSlippageBps: number;
-    maxWindowSlippageBps: number;
-    minIdleBps: number;
-    maxDrawdownBps: number;
-    cooldownSeconds: number;
-    windowSeconds: number;
-    drawdownWindowSeconds: number;
-    depositCap: bigint;
-  };
+  params: RiskParams;
   windowTurnoverPpm: number;
   windowSlippagePpm: number;
   breakerTripped: boolean;

@@ -19,6 +19,22 @@ export interface RiskParams {
   depositCap: bigint;
 }
 
+/** The on-chain `RiskParams` struct as read through the bindings (uint fields as bigint) in the script's units. */
+export function riskParamsFromChain(p: Record<keyof RiskParams, bigint | number>): RiskParams {
+  return {
+    maxTurnoverBps: Number(p.maxTurnoverBps),
+    maxWindowTurnoverBps: Number(p.maxWindowTurnoverBps),
+    maxSlippageBps: Number(p.maxSlippageBps),
+    maxWindowSlippageBps: Number(p.maxWindowSlippageBps),
+    minIdleBps: Number(p.minIdleBps),
+    maxDrawdownBps: Number(p.maxDrawdownBps),
+    cooldownSeconds: Number(p.cooldownSeconds),
+    windowSeconds: Number(p.windowSeconds),
+    drawdownWindowSeconds: Number(p.drawdownWindowSeconds),
+    depositCap: BigInt(p.depositCap),
+  };
+}
+
 /** A sane default budget for a USDC vault (6 decimals): caps that a demo and tests can work inside. */
 export function defaultRiskParams(depositCapUsdc = 10_000_000n): RiskParams {
   return {

@@ -10,6 +10,7 @@ import {
   MockERC20__factory,
 } from "../../types/ethers-contracts/index.js";
 import type { Deployment } from "./deployments.ts";
+import { riskParamsFromChain } from "./deployVault.ts";
 
 export interface IgnitionAddresses {
   vault: string;
@@ -75,18 +76,7 @@ export async function describeIgnitionDeployment(
     uniswap: args.uniswap,
     baseAsset: await token(await vault.asset()),
     assets,
-    riskParams: {
-      maxTurnoverBps: Number(p.maxTurnoverBps),
-      maxWindowTurnoverBps: Number(p.maxWindowTurnoverBps),
-      maxSlippageBps: Number(p.maxSlippageBps),
-      maxWindowSlippageBps: Number(p.maxWindowSlippageBps),
-      minIdleBps: Number(p.minIdleBps),
-      maxDrawdownBps: Number(p.maxDrawdownBps),
-      cooldownSeconds: Number(p.cooldownSeconds),
-      windowSeconds: Number(p.windowSeconds),
-      drawdownWindowSeconds: Number(p.drawdownWindowSeconds),
-      depositCap: p.depositCap.toString(),
-    },
+    riskParams: { ...riskParamsFromChain(p), depositCap: p.depositCap.toString() },
     roles: {
       governor: args.contracts.timelock,
       guardian: args.guardian,

@@ -28,7 +28,6 @@
  *    addresses (0x88e6…5640, 0x99ac…Bc35), and seeded with full-range liquidity at the feeds' last prices.
  *  - Whales (addressBook WHALES) receive the tokens the fork suite pulls from them.
  */
-import { createRequire } from "node:module";
 import { Contract, ContractFactory, getAddress, getCreateAddress, keccak256, toBeHex, zeroPadValue } from "ethers";
 import type { InterfaceAbi, Provider, Signer } from "ethers";
 import {
@@ -39,30 +38,18 @@ import {
 } from "../../types/ethers-contracts/index.js";
 import { checkDeployerNonces, MAINNET, WHALES, type AddressBook } from "../lib/addressBook.ts";
 import { feedAnswer, toUnits } from "../lib/units.ts";
-import { addLiquidity, computePoolAddress, createPool, POOL_INIT_CODE_HASH, ReplicaError } from "./uniswapV3.ts";
+import {
+  addLiquidity,
+  ARTIFACTS,
+  computePoolAddress,
+  createPool,
+  POOL_INIT_CODE_HASH,
+  ReplicaError,
+  type Artifact,
+} from "./uniswapV3.ts";
 import type { UniswapV3Context } from "./uniswapV3.ts";
 
-const require = createRequire(import.meta.url);
-
-interface Artifact {
-  abi: InterfaceAbi;
-  bytecode: string;
-  linkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
-}
-
-const ART = {
-  weth9: require("canonical-weth/build/contracts/WETH9.json") as Artifact,
-  factory: require("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json") as Artifact,
-  pool: require("@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json") as Artifact,
-  swapRouter: require("@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json") as Artifact,
-  quoterV2: require("@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json") as Artifact,
-  nftDescriptor:
-    require("@uniswap/v3-periphery/artifacts/contracts/libraries/NFTDescriptor.sol/NFTDescriptor.json") as Artifact,
-  tokenDescriptor:
-    require("@uniswap/v3-periphery/artifacts/contracts/NonfungibleTokenPositionDescriptor.sol/NonfungibleTokenPositionDescriptor.json") as Artifact,
-  positionManager:
-    require("@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json") as Artifact,
-};
+const ART = ARTIFACTS;
 
 /** What the replica needs from a chain: JSON-RPC `send` (Hardhat methods) and a signer for any (impersonated) address. */
 export interface ReplicaChain {

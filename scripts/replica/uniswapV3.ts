@@ -33,13 +33,14 @@ import type { Addressable, ContractTransactionResponse, InterfaceAbi, Signer } f
 
 const require = createRequire(import.meta.url);
 
-interface Artifact {
+export interface Artifact {
   abi: InterfaceAbi;
   bytecode: string;
   linkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
 }
 
-const ARTIFACTS = {
+/** The production artifacts, exactly as published on npm (also used by `canonical.ts`). */
+export const ARTIFACTS = {
   weth9: require("canonical-weth/build/contracts/WETH9.json") as Artifact,
   factory: require("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json") as Artifact,
   pool: require("@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json") as Artifact,
