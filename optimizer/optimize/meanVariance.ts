@@ -145,10 +145,55 @@ export async function maxSharpe(mo: Moments, budget: RiskBudget = {}, riskFree =
   if (r.status === "infeasible") {
     throw new InfeasibleError("no feasible portfolio has a positive excess return", ["targetReturn"], { riskFree });
   }
+  if (r.status === "unbounded") {
+    // The problem is bounded (a PSD objective >= 0 over a closed set), but HiGHS' QP solver reports some badly
+    // conditioned instances as unbounded — seen with a stablecoin of near-zero mean and variance in the set (12
+    // windows of the README backtest). Fall back to a search along the mean-variance path, where Sharpe is unimodal.
+    return maxSharpeAlongFrontier(mo, budget, riskFree);
+  }
   const sol = expectOptimal(r, "max-Sharpe QP");
   const k = sol.x[kappa];
   return summarize(
     mo,
     Float64Array.from(y, (c) => Math.max(0, sol.x[c] / k)),
   );
+}
+
+/**
+ * Max-Sharpe by golden-section search over the risk aversion γ of `meanVariance` (log scale, 1e-3 .. 1e6): the
+ * Sharpe ratio is unimodal along the efficient frontier. Slower than the homogenised QP (about 40 QPs) and exact to
+ * the search tolerance; used only when HiGHS reports that QP unbounded.
+ */
+export async function maxSharpeAlongFrontier(
+  mo: Moments,
+  budget: RiskBudget = {},
+  riskFree = 0,
+): Promise<MomentPortfolio> {
+  const sharpe = (p: MomentPortfolio) => (p.expectedReturn - riskFree) / Math.max(p.volatility, 1e-300);
+  const at = async (logGamma: number) => {
+    const p = await meanVariance(mo, 10 ** logGamma, budget);
+    return { p, s: sharpe(p) };
+  };
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let [a, b] = [-3, 6];
+  let c = b - phi * (b - a);
+  let d = a + phi * (b - a);
+  let fc = await at(c);
+  let fd = await at(d);
+  while (b - a > 1e-3) {
+    if (fc.s >= fd.s) {
+      [b, d, fd] = [d, c, fc];
+      c = b - phi * (b - a);
+      fc = await at(c);
+    } else {
+      [a, c, fc] = [c, d, fd];
+      d = a + phi * (b - a);
+      fd = await at(d);
+    }
+  }
+  const best = fc.s >= fd.s ? fc : fd;
+  if (!(best.p.expectedReturn - riskFree > 0)) {
+    throw new InfeasibleError("no feasible portfolio has a positive excess return", ["targetReturn"], { riskFree });
+  }
+  return best.p;
 }

@@ -8,7 +8,15 @@ import { cvar } from "../../../optimizer/risk/measures.ts";
 import { minCvar, minCvarLp } from "../../../optimizer/optimize/minCvar.ts";
 import { meanCvarFrontier } from "../../../optimizer/optimize/frontier.ts";
 import { minRegret } from "../../../optimizer/optimize/regret.ts";
-import { maxSharpe, meanVariance, minVariance, momentsOf } from "../../../optimizer/optimize/meanVariance.ts";
+import {
+  maxSharpe,
+  maxSharpeAlongFrontier,
+  meanVariance,
+  minVariance,
+  momentsOf,
+} from "../../../optimizer/optimize/meanVariance.ts";
+import { alignPrices, parsePriceCsv, simpleReturns } from "../../../optimizer/market/index.ts";
+import { readFileSync } from "node:fs";
 import { riskBudgeting } from "../../../optimizer/optimize/riskParity.ts";
 import { yieldVersusTail } from "../../../optimizer/optimize/yieldTail.ts";
 import { checkBudget } from "../../../optimizer/optimize/budget.ts";
@@ -193,6 +201,40 @@ describe("optimizer/optimize", function () {
       const r = await maxSharpe(m3);
       // Σ⁻¹μ = (0.5, 1) → (1/3, 2/3)
       expect(r.weights[0]).to.be.closeTo(1 / 3, 1e-5);
+    });
+
+    it("max-Sharpe along the frontier matches the tangency portfolio where the QP works", async () => {
+      const m3 = {
+        assets: ["A", "B"],
+        mean: Float64Array.from([0.02, 0.01]),
+        covariance: Float64Array.from([0.04, 0, 0, 0.01]),
+      };
+      const r = await maxSharpeAlongFrontier(m3);
+      expect(r.weights[0]).to.be.closeTo(1 / 3, 1e-3);
+    });
+
+    it("max-Sharpe survives a near-riskless asset that makes HiGHS call the QP unbounded (real 2021-22 closes)", async () => {
+      // ETH, SOL and USDC over the year to 2022-05-03: USDC's mean is -8e-8 and its variance 2.6e-7; HiGHS reported the
+      // homogenised QP unbounded (12 windows of the README backtest). The fallback must return a best-Sharpe portfolio.
+      const rows = parsePriceCsv(readFileSync("../shared/data/prices_daily.csv", "utf8"));
+      const prices = alignPrices(rows, ["ETH", "SOL", "USDC"], { start: "2021-05-04", end: "2022-05-03" });
+      const mo = momentsOf(simpleReturns(prices));
+      const best = await maxSharpe(mo);
+      expect(sum(best.weights)).to.be.closeTo(1, 1e-9);
+      const sharpe = (w: ArrayLike<number>) => {
+        let m = 0;
+        let v = 0;
+        for (let i = 0; i < 3; i++) {
+          m += w[i] * mo.mean[i];
+          for (let j = 0; j < 3; j++) v += w[i] * mo.covariance[i * 3 + j] * w[j];
+        }
+        return m / Math.sqrt(v);
+      };
+      for (let a = 0; a <= 20; a++) {
+        for (let b = 0; a + b <= 20; b++) {
+          expect(sharpe(best.weights)).to.be.at.least(sharpe([a / 20, b / 20, (20 - a - b) / 20]) - 1e-6);
+        }
+      }
     });
 
     it("risk parity equalises risk contributions", () => {
