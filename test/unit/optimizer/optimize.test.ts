@@ -192,24 +192,21 @@ describe("optimizer/optimize", function () {
       expect(r.weights[1]).to.be.closeTo(0.7, 1e-9);
     });
 
+    /** Two uncorrelated assets: the tangency portfolio Σ⁻¹μ = (0.5, 1), normalised (1/3, 2/3). */
+    const tangencyCase = {
+      assets: ["A", "B"],
+      mean: Float64Array.from([0.02, 0.01]),
+      covariance: Float64Array.from([0.04, 0, 0, 0.01]),
+    };
+
     it("max-Sharpe equals the tangency portfolio Σ⁻¹μ normalised (uncorrelated assets)", async () => {
-      const m3 = {
-        assets: ["A", "B"],
-        mean: Float64Array.from([0.02, 0.01]),
-        covariance: Float64Array.from([0.04, 0, 0, 0.01]),
-      };
-      const r = await maxSharpe(m3);
+      const r = await maxSharpe(tangencyCase);
       // Σ⁻¹μ = (0.5, 1) → (1/3, 2/3)
       expect(r.weights[0]).to.be.closeTo(1 / 3, 1e-5);
     });
 
     it("max-Sharpe along the frontier matches the tangency portfolio where the QP works", async () => {
-      const m3 = {
-        assets: ["A", "B"],
-        mean: Float64Array.from([0.02, 0.01]),
-        covariance: Float64Array.from([0.04, 0, 0, 0.01]),
-      };
-      const r = await maxSharpeAlongFrontier(m3);
+      const r = await maxSharpeAlongFrontier(tangencyCase);
       expect(r.weights[0]).to.be.closeTo(1 / 3, 1e-3);
     });
 
