@@ -9,7 +9,8 @@ import { createKeeperContext } from "../keeper/context.ts";
 import { runCycle } from "../keeper/cycle.ts";
 import { HARDHAT_MNEMONIC } from "../lib/connect.ts";
 import { describeLocalStack } from "../lib/localDeployment.ts";
-import { deployLocalStack, feedAnswer, toUnits } from "../lib/localStack.ts";
+import { deployLocalStack } from "../lib/localStack.ts";
+import { feedAnswer, toUnits } from "../lib/units.ts";
 import { HDNodeWallet, Mnemonic } from "ethers";
 
 const ROUNDS = 30;

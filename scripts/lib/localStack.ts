@@ -22,8 +22,6 @@ import type { UniswapV3Context } from "../replica/uniswapV3.ts";
 import { defaultRiskParams, deployVault, type RiskParams } from "./deployVault.ts";
 import { feedAnswer, toUnits } from "./units.ts";
 
-export { feedAnswer, toUnits };
-
 /** Prices in USD per whole token at deployment. */
 export interface StackPrices {
   ETH: number;

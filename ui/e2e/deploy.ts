@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { network } from "hardhat";
-import { deployLocalStack, toUnits } from "../../scripts/lib/localStack.ts";
+import { deployLocalStack } from "../../scripts/lib/localStack.ts";
+import { toUnits } from "../../scripts/lib/units.ts";
 
 const out = process.env.DEPLOYMENT_OUT;
 const rpcUrl = process.env.BALLAST_RPC_URL;

@@ -6,7 +6,8 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { deployLocalStack, toUnits, type LocalStack } from "../../../scripts/lib/localStack.ts";
+import { deployLocalStack, type LocalStack } from "../../../scripts/lib/localStack.ts";
+import { toUnits } from "../../../scripts/lib/units.ts";
 import { quoteExactInput, swapExactInput, poolPrice } from "../../../scripts/replica/uniswapV3.ts";
 
 const { ethers, networkHelpers } = await network.create();

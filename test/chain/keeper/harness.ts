@@ -9,7 +9,8 @@ import { parseKeeperConfig, type KeeperConfigInput } from "../../../scripts/keep
 import { createKeeperContext } from "../../../scripts/keeper/context.ts";
 import type { KeeperContext } from "../../../scripts/keeper/types.ts";
 import { describeLocalStack } from "../../../scripts/lib/localDeployment.ts";
-import { deployLocalStack, toUnits, type LocalStack, type LocalStackOptions } from "../../../scripts/lib/localStack.ts";
+import { deployLocalStack, type LocalStack, type LocalStackOptions } from "../../../scripts/lib/localStack.ts";
+import { toUnits } from "../../../scripts/lib/units.ts";
 import type { Deployment } from "../../../scripts/lib/deployments.ts";
 
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
