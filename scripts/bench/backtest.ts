@@ -21,6 +21,22 @@ import { getHighs } from "../../optimizer/optimize/highs.ts";
 
 const peakMb = (): string => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 
+/** One table row: days, solves, wall time since `t0`, time per solve, peak RSS and the run's headline. */
+function resultRow(label: string, run: Awaited<ReturnType<typeof runBacktest>>, t0: number): string[] {
+  const s = (performance.now() - t0) / 1000;
+  const m = computeMetrics(run);
+  const solves = run.rebalances.filter((r) => r.reason !== "continue").length;
+  return [
+    label,
+    String(run.dates.length),
+    String(solves),
+    s.toFixed(1),
+    ((1000 * s) / solves).toFixed(0),
+    peakMb(),
+    `${(100 * m.totalReturn).toFixed(1)}% / DD ${(100 * m.maxDrawdown).toFixed(1)}%`,
+  ];
+}
+
 /**
  * 10 volatile assets A0..A9, `days` daily closes from seeded fat-tailed factor returns. The base asset is A9 (a vault
  * denominated in a volatile asset, like a WETH vault): with a stablecoin base, min-CVaR would hold the stablecoin
@@ -71,18 +87,7 @@ async function main(): Promise<void> {
         }
       },
     });
-    const s = (performance.now() - t0) / 1000;
-    const m = computeMetrics(run);
-    const solves = run.rebalances.filter((r) => r.reason !== "continue").length;
-    out.push([
-      "10 assets (synthetic, seeded) x 5 y, weekly min-CVaR+budget, 2,000 bootstrap scen.",
-      String(run.dates.length),
-      String(solves),
-      s.toFixed(1),
-      ((1000 * s) / solves).toFixed(0),
-      peakMb(),
-      `${(100 * m.totalReturn).toFixed(1)}% / DD ${(100 * m.maxDrawdown).toFixed(1)}%`,
-    ]);
+    out.push(resultRow("10 assets (synthetic, seeded) x 5 y, weekly min-CVaR+budget, 2,000 bootstrap scen.", run, t0));
   }
   {
     const csv = fileURLToPath(new URL("../../../shared/data/prices_daily.csv", import.meta.url));
@@ -97,18 +102,7 @@ async function main(): Promise<void> {
       baseAsset: "USDC",
       scenarios: { kind: "bootstrap", count: 2000, seed: 1 },
     });
-    const s = (performance.now() - t0) / 1000;
-    const m = computeMetrics(run);
-    const solves = run.rebalances.filter((r) => r.reason !== "continue").length;
-    out.push([
-      "7 real assets 2020-01..2025-02, weekly min-CVaR+budget, 2,000 bootstrap scenarios",
-      String(run.dates.length),
-      String(solves),
-      s.toFixed(1),
-      ((1000 * s) / solves).toFixed(0),
-      peakMb(),
-      `${(100 * m.totalReturn).toFixed(1)}% / DD ${(100 * m.maxDrawdown).toFixed(1)}%`,
-    ]);
+    out.push(resultRow("7 real assets 2020-01..2025-02, weekly min-CVaR+budget, 2,000 bootstrap scenarios", run, t0));
   }
   const head = ["case", "days", "solves", "wall s", "ms/solve", "peak RSS MB", "return / max DD"];
   const w = head.map((h, i) => Math.max(h.length, ...out.map((r) => r[i].length)));
