@@ -110,7 +110,8 @@ contract BallastVault is
         address receiver
     ) public override nonReentrant whenNotPaused returns (uint256 shares) {
         if (assets == 0) revert ErrorsLib.ZeroAmount();
-        uint256 nav = _requireDepositable(assets);
+        uint256 nav = _nav(Math.Rounding.Ceil);
+        _checkDepositCap(assets, nav);
         shares = _toShares(assets, nav, Math.Rounding.Floor);
         if (shares == 0) revert ErrorsLib.ZeroAmount();
         _deposit(_msgSender(), receiver, assets, shares);
@@ -475,11 +476,6 @@ contract BallastVault is
     /// @dev NAV per share in WAD, with the same virtual shares and asset as ERC-4626's conversions.
     function _sharePriceWad(uint256 nav) internal view returns (uint256) {
         return (nav + 1).mulDiv(1e18, totalSupply() + 10 ** DECIMALS_OFFSET);
-    }
-
-    function _requireDepositable(uint256 assets) private view returns (uint256 nav) {
-        nav = _nav(Math.Rounding.Ceil);
-        _checkDepositCap(assets, nav);
     }
 
     function _checkDepositCap(uint256 assets, uint256 nav) private view {
