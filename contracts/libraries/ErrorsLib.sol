@@ -37,6 +37,24 @@ interface ErrorsLib {
     /// @notice A plan holds `count` trades; at most `max` fit in one rebalance (bounded loop).
     error TooManyTrades(uint256 count, uint256 max);
 
+    /// @notice After the rebalance, `module`'s protocol health factor would be `healthFactorWad`, below the minimum
+    /// (both 1e18 fixed point; liquidation starts below 1e18).
+    error HealthFactorBelowMin(address module, uint256 healthFactorWad, uint256 minHealthFactorWad);
+    /// @notice After the rebalance, gross exposure (every long position at oracle value) would be `leverageBps` of
+    /// NAV, above the cap (and more than before).
+    error GrossLeverageAboveCap(uint256 leverageBps, uint256 capBps);
+    /// @notice After the rebalance, the net delta of `asset` (spot + LP amounts + collateral − debt, at oracle value)
+    /// would be `netDeltaBps` of NAV in absolute value, above the cap (and more than before).
+    error NetDeltaAboveCap(address asset, int256 netDeltaBps, uint256 capBps);
+    /// @notice After the rebalance, the short gamma of the LP positions (½·|Γ|·P², USD) would be `shortGammaBps` of
+    /// NAV, above the cap (and more than before).
+    error ShortGammaAboveCap(uint256 shortGammaBps, uint256 capBps);
+    /// @notice The rebalance lost `lossBase` of NAV at fixed oracle prices, more than the `allowedBase` its swaps'
+    /// slippage and `maxSlippageBps` of its module actions' turnover allow.
+    error ValueLossAboveCap(uint256 lossBase, uint256 allowedBase);
+    /// @notice Debt (at oracle value) would exceed every long position: NAV would be negative.
+    error NegativeNav(uint256 longBase, uint256 debtBase);
+
     // ───────────────────────────── rebalance mechanics ─────────────────────────────
 
     /// @notice `planId` was executed already; a replayed plan is refused.
@@ -55,6 +73,33 @@ interface ErrorsLib {
     error AdapterOverspent(uint256 tradeIndex, uint256 spent, uint256 amountIn);
     /// @notice Trade `tradeIndex` delivered `received` (balance delta), less than its `minAmountOut`.
     error InsufficientOutput(uint256 tradeIndex, uint256 received, uint256 minAmountOut);
+
+    // ───────────────────────────── position modules ─────────────────────────────
+
+    /// @notice A module function that only the module's vault may call was called by `caller`.
+    error OnlyVault(address caller);
+    /// @notice The module does not know operation `op` (first word of the action data).
+    error UnknownOperation(uint8 op);
+    /// @notice The module would hold `count` positions; at most `max` (bounds every valuation loop).
+    error TooManyPositions(uint256 count, uint256 max);
+    /// @notice The module holds no position `positionId`.
+    error PositionNotHeld(uint256 positionId);
+    /// @notice `token` is not one of the module's tokens.
+    error TokenNotInModule(address token);
+    /// @notice Operation `op` adds risk and is refused while only de-risking is allowed (breaker or shutdown).
+    error ModuleDeRiskOnly(uint8 op);
+    /// @notice `module` reports on `token`, which is neither the base asset nor a listed asset of the vault.
+    error ModuleTokenNotListed(address module, address token);
+    /// @notice The vault has `max` modules already (bounds every NAV loop).
+    error TooManyModules(uint256 max);
+    /// @notice `module` is already registered.
+    error ModuleAlreadyAdded(address module);
+    /// @notice `module` is not registered with this vault.
+    error ModuleNotAdded(address module);
+    /// @notice `module` still holds positions or debt worth `valueBase`; unwind it before removing it.
+    error ModuleNotEmpty(address module, uint256 valueBase);
+    /// @notice `module` was deployed for another vault (`moduleVault`).
+    error ModuleVaultMismatch(address module, address moduleVault);
 
     // ───────────────────────────── oracle ─────────────────────────────
 
