@@ -10,12 +10,12 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
-import {ISwapAdapter} from "./interfaces/IAdapter.sol";
+import {IPositionModule} from "./interfaces/IPositionModule.sol";
 import {IBallastVault, RiskParams, Trade} from "./interfaces/IBallastVault.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
 import {WindowLib} from "./libraries/WindowLib.sol";
-import {PositionChecksLib, Valuation} from "./libraries/PositionChecksLib.sol";
+import {BookLib} from "./libraries/BookLib.sol";
 import {OracleRouter} from "./OracleRouter.sol";
 import {RiskBudget} from "./RiskBudget.sol";
 
@@ -52,10 +52,13 @@ contract BallastVault is
     uint256 public constant MAX_ASSETS = 16;
     /// @notice At most this many trades per rebalance: bounds the keeper-supplied loop.
     uint256 public constant MAX_TRADES = 10;
+    /// @notice At most this many position modules (Uniswap V3 liquidity, Aave V3 account…): bounds every NAV loop.
+    uint256 public constant MAX_MODULES = 4;
     /// @notice Virtual shares: 10^6 per unit of base asset, against the first-depositor inflation attack.
     uint8 public constant DECIMALS_OFFSET = 6;
 
     address[] internal _assets; // non-base assets, in listing order
+    address[] internal _modules; // position modules, in registration order
     mapping(address adapter => bool) public isAdapter;
     mapping(bytes32 planId => bool) public planExecuted;
     bool public isShutdown;
@@ -184,6 +187,10 @@ contract BallastVault is
         for (uint256 i; i <= n; ++i) {
             if (amounts[i] > 0) IERC20(tokens[i]).safeTransfer(receiver, amounts[i]);
         }
+        // Position modules unwind the same fraction straight to the receiver; debt is repaid from the caller.
+        for (uint256 k; k < _modules.length; ++k) {
+            IPositionModule(_modules[k]).exitProRata(shares, supply, caller, receiver);
+        }
         emit EventsLib.RedeemedInKind(caller, receiver, owner, shares, tokens, amounts);
     }
 
@@ -261,37 +268,26 @@ contract BallastVault is
         planExecuted[planId] = true;
         _lastRebalanceAt = uint64(block.timestamp);
 
-        Valuation memory pre = _valuation();
-        if (pre.nav == 0) revert ErrorsLib.ZeroAmount();
-        bool deRiskOnly = isShutdown || _observeSharePrice(_sharePriceWad(pre.nav));
-        (uint256 turnoverBase, uint256 slippageBase) = _executeTrades(trades, pre, deRiskOnly, planId);
-        _checkBudget(pre, turnoverBase, slippageBase, planId, trades.length);
-    }
-
-    function _executeTrades(
-        Trade[] calldata trades,
-        Valuation memory pre,
-        bool deRiskOnly,
-        bytes32 planId
-    ) private returns (uint256 turnoverBase, uint256 slippageBase) {
-        for (uint256 i; i < trades.length; ++i) {
-            (uint256 valueIn, uint256 slipped) = _executeTrade(i, trades[i], pre, deRiskOnly, planId);
-            turnoverBase += valueIn;
-            slippageBase += slipped;
-        }
-    }
-
-    function _checkBudget(
-        Valuation memory pre,
-        uint256 turnoverBase,
-        uint256 slippageBase,
-        bytes32 planId,
-        uint256 tradeCount
-    ) private {
-        Valuation memory post = _revalue(pre);
-        uint256 turnoverBps = _checkTurnoverAndWindow(turnoverBase, slippageBase, pre.nav);
-        PositionChecksLib.checkPositions(_assetRisk, _protocolCapBps, _params.minIdleBps, pre, post);
-        emit EventsLib.Rebalanced(planId, _msgSender(), pre.nav, post.nav, turnoverBps, slippageBase, tradeCount);
+        bool deRiskOnly = isShutdown || _observeSharePrice(_sharePriceWad(_nav(Math.Rounding.Floor)));
+        BookLib.Env memory env = BookLib.Env(asset(), deRiskOnly, planId, _params, _assets, _modules);
+        BookLib.Outcome memory out = BookLib.rebalance(
+            trades,
+            env,
+            isAdapter,
+            _sources,
+            _assetRisk,
+            _protocolCapBps,
+            _window
+        );
+        emit EventsLib.Rebalanced(
+            planId,
+            _msgSender(),
+            out.preNav,
+            out.postNav,
+            out.turnoverBps,
+            out.slippage,
+            trades.length
+        );
     }
 
     /// @notice Observes NAV per share at oracle prices and trips the drawdown breaker if the fall from the
@@ -333,6 +329,7 @@ contract BallastVault is
             if (_assets[i] != asset_) continue;
             uint256 bal = IERC20(asset_).balanceOf(address(this));
             if (bal != 0) revert ErrorsLib.AssetHasBalance(asset_, bal);
+            BookLib.requireNotInModules(_modules, asset_);
             _assets[i] = _assets[n - 1];
             _assets.pop();
             delete _sources[asset_];
@@ -370,6 +367,32 @@ contract BallastVault is
         if (adapter == address(0)) revert ErrorsLib.ZeroAddress();
         isAdapter[adapter] = allowed;
         emit EventsLib.AdapterUpdated(adapter, allowed, _msgSender());
+    }
+
+    /// @notice Registers a position module (its NFTs, collateral and debt join NAV and the risk budget). Governance
+    /// only. The module must be deployed for this vault and report only on the base asset and listed assets.
+    function addModule(IPositionModule module) external onlyRole(GOVERNOR_ROLE) {
+        uint256 n = _modules.length;
+        if (n >= MAX_MODULES) revert ErrorsLib.TooManyModules(MAX_MODULES);
+        for (uint256 k; k < n; ++k)
+            if (_modules[k] == address(module)) revert ErrorsLib.ModuleAlreadyAdded(_modules[k]);
+        address[] memory moduleTokens = BookLib.requireCompatible(module, _sources);
+        _modules.push(address(module));
+        emit EventsLib.ModuleAdded(address(module), module.protocolId(), moduleTokens, _msgSender());
+    }
+
+    /// @notice Deregisters an empty position module (`ModuleNotEmpty` while it holds anything). Governance only.
+    function removeModule(IPositionModule module) external onlyRole(GOVERNOR_ROLE) {
+        uint256 n = _modules.length;
+        for (uint256 k; k < n; ++k) {
+            if (_modules[k] != address(module)) continue;
+            BookLib.requireEmpty(module);
+            _modules[k] = _modules[n - 1];
+            _modules.pop();
+            emit EventsLib.ModuleRemoved(address(module), _msgSender());
+            return;
+        }
+        revert ErrorsLib.ModuleNotAdded(address(module));
     }
 
     /// @notice Lifts a pause. Governance only: unpausing loosens, so it waits for the timelock.
@@ -426,6 +449,11 @@ contract BallastVault is
     /// @notice The non-base assets, in listing order.
     function listedAssets() external view returns (address[] memory) {
         return _assets;
+    }
+
+    /// @notice The registered position modules.
+    function modules() external view returns (address[] memory) {
+        return _modules;
     }
 
     /// @notice Soft oracle read for views and lenses: `(false, 0)` instead of a revert when the price is unusable.
@@ -504,6 +532,9 @@ contract BallastVault is
     }
 
     function _navWith(bool strict, Math.Rounding rounding) private view returns (bool ok, uint256 nav) {
+        if (_modules.length != 0) {
+            return BookLib.nav(_assets, _modules, _sources, asset(), strict, rounding == Math.Rounding.Ceil);
+        }
         nav = IERC20(asset()).balanceOf(address(this));
         uint256 basePrice; // read once, and only when a non-base asset is held
         uint256 n = _assets.length;
@@ -539,141 +570,5 @@ contract BallastVault is
     function _readPrice(address a, PriceSource memory src, bool strict) private view returns (bool, uint256) {
         if (strict) return (true, _priceWad(a, src));
         return _tryPriceWad(src);
-    }
-
-    /// @dev Full valuation with every listed asset's price (strict): the rebalance needs prices for assets it buys too.
-    function _valuation() internal view returns (Valuation memory v) {
-        address base = asset();
-        uint256 n = _assets.length;
-        v.tokens = _assets;
-        v.decimals = new uint8[](n);
-        v.prices = new uint256[](n);
-        v.balances = new uint256[](n);
-        v.values = new uint256[](n);
-        v.basePriceWad = _priceWad(base, _sources[base]);
-        _fillBalances(v); // prices are read (strictly) for held assets here, and for traded ones in `_quote`
-    }
-
-    /// @dev Reads the strict price of asset `i` into `v` the first time it is needed: only assets the vault holds or
-    /// trades are priced, so a broken feed of an asset it neither holds nor trades cannot block a rebalance.
-    function _ensurePrice(Valuation memory v, uint256 i) private view {
-        if (v.prices[i] != 0) return;
-        PriceSource memory src = _sources[v.tokens[i]];
-        v.decimals[i] = src.tokenDecimals;
-        v.prices[i] = _priceWad(v.tokens[i], src);
-    }
-
-    /// @dev The same prices, balances read again (after the trades).
-    function _revalue(Valuation memory pre) internal view returns (Valuation memory v) {
-        uint256 n = pre.tokens.length;
-        v.basePriceWad = pre.basePriceWad;
-        v.tokens = pre.tokens;
-        v.decimals = pre.decimals;
-        v.prices = pre.prices;
-        v.balances = new uint256[](n);
-        v.values = new uint256[](n);
-        _fillBalances(v);
-    }
-
-    function _fillBalances(Valuation memory v) private view {
-        uint8 baseDecimals = _baseDecimals;
-        v.baseBalance = IERC20(asset()).balanceOf(address(this));
-        v.nav = v.baseBalance;
-        for (uint256 i; i < v.tokens.length; ++i) {
-            v.balances[i] = IERC20(v.tokens[i]).balanceOf(address(this));
-            if (v.balances[i] == 0) continue;
-            _ensurePrice(v, i);
-            v.values[i] = _toBase(
-                v.balances[i],
-                v.prices[i],
-                v.decimals[i],
-                v.basePriceWad,
-                baseDecimals,
-                Math.Rounding.Floor
-            );
-            v.nav += v.values[i];
-        }
-    }
-
-    /// @dev Price (WAD) and decimals of `token` from a valuation; reverts when the token is not listed.
-    function _quote(
-        Valuation memory v,
-        address token,
-        uint256 tradeIndex
-    ) private view returns (uint256 priceWad_, uint8 tokenDecimals) {
-        if (token == asset()) return (v.basePriceWad, _baseDecimals);
-        for (uint256 i; i < v.tokens.length; ++i) {
-            if (v.tokens[i] != token) continue;
-            _ensurePrice(v, i);
-            return (v.prices[i], v.decimals[i]);
-        }
-        revert ErrorsLib.AssetNotAllowed(tradeIndex, token);
-    }
-
-    /// @dev Oracle prices and decimals of one trade's two tokens, and the oracle-implied output.
-    struct TradeQuote {
-        uint256 priceIn;
-        uint256 priceOut;
-        uint8 decimalsIn;
-        uint8 decimalsOut;
-        uint256 expectedOut;
-    }
-
-    /// @dev One trade: checks before the call, the call, and what actually moved.
-    /// @return valueIn Oracle value of the input, base units. @return slippage Oracle value lost, base units.
-    function _executeTrade(
-        uint256 i,
-        Trade calldata t,
-        Valuation memory v,
-        bool deRiskOnly,
-        bytes32 planId
-    ) private returns (uint256 valueIn, uint256 slippage) {
-        if (!isAdapter[t.adapter]) revert ErrorsLib.AdapterNotAllowed(i, t.adapter);
-        if (t.tokenIn == t.tokenOut || t.amountIn == 0) revert ErrorsLib.InvalidTrade(i);
-        if (deRiskOnly && t.tokenOut != asset()) revert ErrorsLib.OnlyDeRiskingAllowed(i, t.tokenOut);
-        TradeQuote memory q = _quoteTrade(i, t, v);
-        (uint256 spent, uint256 received) = _swap(i, t);
-
-        uint8 baseDecimals = _baseDecimals;
-        valueIn = _toBase(spent, q.priceIn, q.decimalsIn, v.basePriceWad, baseDecimals, Math.Rounding.Ceil);
-        if (received < q.expectedOut) {
-            uint256 shortfall = q.expectedOut - received;
-            slippage = _toBase(shortfall, q.priceOut, q.decimalsOut, v.basePriceWad, baseDecimals, Math.Rounding.Ceil);
-        } else if (q.expectedOut > 0) {
-            // Better than the oracle by more than the slippage cap: the oracle and the market disagree.
-            uint256 cap = _params.maxSlippageBps;
-            uint256 deviationBps = ((received - q.expectedOut) * BPS) / q.expectedOut;
-            if (deviationBps > cap) revert ErrorsLib.PriceDeviationAboveCap(i, deviationBps, cap);
-        }
-        emit EventsLib.TradeExecuted(planId, i, t.adapter, t.tokenIn, t.tokenOut, spent, received, q.expectedOut);
-    }
-
-    /// @dev Oracle-implied output of a trade and the floor under it: slippage bounds come from oracle prices, never
-    /// from the pool being traded. `minAmountOut` below the floor is refused before any interaction.
-    function _quoteTrade(uint256 i, Trade calldata t, Valuation memory v) private view returns (TradeQuote memory q) {
-        (q.priceIn, q.decimalsIn) = _quote(v, t.tokenIn, i);
-        (q.priceOut, q.decimalsOut) = _quote(v, t.tokenOut, i);
-        q.expectedOut = _toBase(t.amountIn, q.priceIn, q.decimalsIn, q.priceOut, q.decimalsOut, Math.Rounding.Floor);
-        uint256 cap = _params.maxSlippageBps;
-        if (t.minAmountOut * BPS < q.expectedOut * (BPS - cap)) {
-            uint256 impliedBps = _ceilDiv((q.expectedOut - t.minAmountOut) * BPS, q.expectedOut);
-            revert ErrorsLib.SlippageAboveCap(i, impliedBps, cap);
-        }
-    }
-
-    /// @dev Approves exactly `amountIn`, calls the adapter, clears the approval, and measures balance deltas:
-    /// the adapter's return value is not trusted.
-    function _swap(uint256 i, Trade calldata t) private returns (uint256 spent, uint256 received) {
-        IERC20 tokenIn = IERC20(t.tokenIn);
-        IERC20 tokenOut = IERC20(t.tokenOut);
-        uint256 inBefore = tokenIn.balanceOf(address(this));
-        uint256 outBefore = tokenOut.balanceOf(address(this));
-        tokenIn.forceApprove(t.adapter, t.amountIn);
-        ISwapAdapter(t.adapter).swap(t.tokenIn, t.tokenOut, t.amountIn, t.minAmountOut, block.timestamp, t.data);
-        tokenIn.forceApprove(t.adapter, 0);
-        spent = inBefore - tokenIn.balanceOf(address(this));
-        if (spent > t.amountIn) revert ErrorsLib.AdapterOverspent(i, spent, t.amountIn);
-        received = tokenOut.balanceOf(address(this)) - outBefore;
-        if (received < t.minAmountOut) revert ErrorsLib.InsufficientOutput(i, received, t.minAmountOut);
     }
 }

@@ -5,6 +5,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
+import {OracleLib} from "./libraries/OracleLib.sol";
 
 /// @title OracleRouter
 /// @notice Chainlink-style feeds, one per asset, behind one set of checks: the answer must be > 0, the round complete
@@ -13,8 +14,6 @@ import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 /// @dev Strict reads (`_priceWad`) revert with a named error and guard every risk-increasing action; soft reads
 /// (`_tryPriceWad`) never revert and serve views. Exits that need no price (`redeemInKind`) never read a feed.
 abstract contract OracleRouter {
-    using Math for uint256;
-
     /// @notice Where an asset's price comes from, with decimals normalised once. Packed into one storage slot.
     struct PriceSource {
         AggregatorV3Interface feed;
@@ -40,37 +39,15 @@ abstract contract OracleRouter {
 
     /// @dev Strict read: reverts with the named error of the first check the round fails.
     function _priceWad(address asset, PriceSource memory src) internal view returns (uint256) {
-        (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredInRound) = src.feed.latestRoundData();
-        if (answer <= 0) revert ErrorsLib.InvalidPrice(asset, answer);
-        if (updatedAt == 0 || answeredInRound < roundId) {
-            revert ErrorsLib.IncompleteRound(asset, roundId, answeredInRound);
-        }
-        // A timestamp in the future is as untrustworthy as an old one.
-        if (updatedAt > block.timestamp || block.timestamp - updatedAt > src.maxStalenessSeconds) {
-            revert ErrorsLib.StalePrice(asset, updatedAt, src.maxStalenessSeconds);
-        }
-        return uint256(answer) * 10 ** (18 - src.feedDecimals);
+        return OracleLib.priceWad(asset, src);
     }
 
     /// @dev Soft read for views: (false, 0) instead of a revert, including when the feed itself reverts.
     function _tryPriceWad(PriceSource memory src) internal view returns (bool ok, uint256 price) {
-        try src.feed.latestRoundData() returns (
-            uint80 roundId,
-            int256 answer,
-            uint256,
-            uint256 updatedAt,
-            uint80 answeredInRound
-        ) {
-            if (answer <= 0 || updatedAt == 0 || answeredInRound < roundId) return (false, 0);
-            if (updatedAt > block.timestamp || block.timestamp - updatedAt > src.maxStalenessSeconds) return (false, 0);
-            return (true, uint256(answer) * 10 ** (18 - src.feedDecimals));
-        } catch {
-            return (false, 0);
-        }
+        return OracleLib.tryPriceWad(src);
     }
 
-    /// @dev Value of `amount` of a token (price `priceWad`, `tokenDecimals`) in units of the base asset
-    /// (price `basePriceWad`, `baseDecimals`): amount * p / 10^dec * 10^baseDec / pBase.
+    /// @dev Value of `amount` of a token in units of the base asset (see `OracleLib.toBase`).
     function _toBase(
         uint256 amount,
         uint256 priceWad_,
@@ -79,6 +56,6 @@ abstract contract OracleRouter {
         uint8 baseDecimals,
         Math.Rounding rounding
     ) internal pure returns (uint256) {
-        return amount.mulDiv(priceWad_ * 10 ** baseDecimals, basePriceWad * 10 ** tokenDecimals, rounding);
+        return OracleLib.toBase(amount, priceWad_, tokenDecimals, basePriceWad, baseDecimals, rounding);
     }
 }

@@ -11,10 +11,10 @@ import {WindowLib} from "./libraries/WindowLib.sol";
 /// (`RiskParams`), per-asset weight caps, per-protocol exposure caps, rolling-window usage and the drawdown breaker's
 /// high-water mark. The vault calls the checks; who may change what is decided there (roles).
 /// @dev Tightening rule, used by the guardian's instant path: a change is a tightening when every `max*` and cap goes
-/// down or stays, and every `min*`, `cooldownSeconds` and `windowSeconds` goes up or stays.
+/// down or stays, and every `min*` (idle buffer, health factor), `cooldownSeconds` and `windowSeconds` goes up or
+/// stays.
 abstract contract RiskBudget {
     uint256 internal constant BPS = 10_000;
-    uint256 internal constant PPM = 1_000_000;
 
     /// @notice Per-asset limits: the weight cap and the protocol whose failure the asset is exposed to.
     struct AssetRisk {
@@ -82,6 +82,11 @@ abstract contract RiskBudget {
         if (p.maxDrawdownBps > BPS) revert ErrorsLib.InvalidParameter("maxDrawdownBps", p.maxDrawdownBps);
         if (p.windowSeconds == 0) revert ErrorsLib.InvalidParameter("windowSeconds", 0);
         if (p.drawdownWindowSeconds == 0) revert ErrorsLib.InvalidParameter("drawdownWindowSeconds", 0);
+        // The book limits: a health factor below 1 is liquidation; an unlevered vault has gross exposure = NAV.
+        if (p.minHealthFactorBps < BPS) revert ErrorsLib.InvalidParameter("minHealthFactorBps", p.minHealthFactorBps);
+        if (p.maxGrossLeverageBps < BPS) {
+            revert ErrorsLib.InvalidParameter("maxGrossLeverageBps", p.maxGrossLeverageBps);
+        }
         if (p.maxWindowSlippageBps > BPS) {
             revert ErrorsLib.InvalidParameter("maxWindowSlippageBps", p.maxWindowSlippageBps);
         }
@@ -94,7 +99,11 @@ abstract contract RiskBudget {
         _atMost("maxWindowSlippageBps", a.maxWindowSlippageBps, b.maxWindowSlippageBps);
         _atMost("maxDrawdownBps", a.maxDrawdownBps, b.maxDrawdownBps);
         _atMost("depositCap", a.depositCap, b.depositCap);
+        _atMost("maxGrossLeverageBps", a.maxGrossLeverageBps, b.maxGrossLeverageBps);
+        _atMost("maxNetDeltaBps", a.maxNetDeltaBps, b.maxNetDeltaBps);
+        _atMost("maxShortGammaBps", a.maxShortGammaBps, b.maxShortGammaBps);
         _atLeast("minIdleBps", a.minIdleBps, b.minIdleBps);
+        _atLeast("minHealthFactorBps", a.minHealthFactorBps, b.minHealthFactorBps);
         _atLeast("cooldownSeconds", a.cooldownSeconds, b.cooldownSeconds);
         _atLeast("windowSeconds", a.windowSeconds, b.windowSeconds);
         _atLeast("drawdownWindowSeconds", a.drawdownWindowSeconds, b.drawdownWindowSeconds);
@@ -115,32 +124,6 @@ abstract contract RiskBudget {
         uint256 readyAt = uint256(_lastRebalanceAt) + _params.cooldownSeconds;
         if (_lastRebalanceAt != 0 && block.timestamp < readyAt) {
             revert ErrorsLib.CooldownActive(readyAt, block.timestamp);
-        }
-    }
-
-    /// @dev Per-rebalance turnover (exact comparison; the error reports bps rounded up), then the window sums.
-    function _checkTurnoverAndWindow(
-        uint256 turnoverBase,
-        uint256 slippageBase,
-        uint256 navBefore
-    ) internal returns (uint256 turnoverBps) {
-        RiskParams memory p = _params;
-        turnoverBps = _ceilDiv(turnoverBase * BPS, navBefore);
-        if (turnoverBase * BPS > uint256(p.maxTurnoverBps) * navBefore) {
-            revert ErrorsLib.TurnoverAboveCap(turnoverBps, p.maxTurnoverBps);
-        }
-        (uint256 windowTurnover, uint256 windowSlippage) = WindowLib.add(
-            _window,
-            p.windowSeconds,
-            block.timestamp,
-            _ceilDiv(turnoverBase * PPM, navBefore),
-            _ceilDiv(slippageBase * PPM, navBefore)
-        );
-        if (windowTurnover > uint256(p.maxWindowTurnoverBps) * 100) {
-            revert ErrorsLib.WindowTurnoverAboveCap(windowTurnover, uint256(p.maxWindowTurnoverBps) * 100);
-        }
-        if (windowSlippage > uint256(p.maxWindowSlippageBps) * 100) {
-            revert ErrorsLib.WindowSlippageAboveCap(windowSlippage, uint256(p.maxWindowSlippageBps) * 100);
         }
     }
 

@@ -11,6 +11,10 @@ struct RiskParams {
     uint16 maxWindowSlippageBps; // realised slippage (oracle value lost) summed over the rolling window, bps of NAV
     uint16 minIdleBps; // idle base asset kept for withdrawals, bps of NAV
     uint16 maxDrawdownBps; // NAV-per-share fall from the window's high-water mark that trips the breaker
+    uint16 minHealthFactorBps; // every module's protocol health factor stays at or above this (15000 = 1.5)
+    uint16 maxGrossLeverageBps; // Σ long positions at oracle value / NAV (10000 = unlevered)
+    uint16 maxNetDeltaBps; // |spot + LP + collateral − debt| of each non-base asset at oracle value, bps of NAV
+    uint16 maxShortGammaBps; // LP short gamma ½·|Γ|·P² in USD, bps of NAV (loss ≈ shortGamma · r² for a move r)
     uint32 cooldownSeconds; // minimum time between two rebalances
     uint32 windowSeconds; // length of the rolling window of turnover and slippage
     uint32 drawdownWindowSeconds; // how long a high-water mark of NAV per share stands (drawdown breaker)

@@ -50,6 +50,8 @@ library EventsLib {
     event AssetCapUpdated(address indexed asset, uint256 previousBps, uint256 nextBps, address indexed by);
     event ProtocolCapUpdated(bytes32 indexed protocolId, uint256 previousBps, uint256 nextBps, address indexed by);
     event AdapterUpdated(address indexed adapter, bool allowed, address indexed by);
+    event ModuleAdded(address indexed module, bytes32 indexed protocolId, address[] tokens, address indexed by);
+    event ModuleRemoved(address indexed module, address indexed by);
     event BreakerTripped(uint256 sharePriceWad, uint256 highWaterMarkWad, uint256 drawdownBps);
     event BreakerReset(uint256 highWaterMarkWad, address indexed by);
     event ShutdownStarted(address indexed by);

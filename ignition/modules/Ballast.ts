@@ -1,5 +1,5 @@
 /**
- * The Ballast vault stack for a live network (Hardhat Ignition): PositionChecksLib, the vault (linked), BudgetLens,
+ * The Ballast vault stack for a live network (Hardhat Ignition): BookLib, the vault (linked), BudgetLens,
  * the TimelockController as governor, and the Uniswap V3 swap adapter. The deployer never holds the governor role:
  * listing assets, feeds, caps and the adapter are timelock proposals (scripts/governance/propose.ts) after deploy.
  *
@@ -28,13 +28,13 @@ export default buildModule("Ballast", (m) => {
     executors,
     "0x0000000000000000000000000000000000000000",
   ]);
-  const positionChecksLib = m.library("PositionChecksLib");
+  const bookLib = m.library("BookLib");
   const vault = m.contract(
     "BallastVault",
     [baseAsset, "Ballast USDC", "bUSDC", baseFeed, baseMaxStalenessSeconds, riskParams, timelock, guardian],
-    { libraries: { PositionChecksLib: positionChecksLib } },
+    { libraries: { BookLib: bookLib } },
   );
   const lens = m.contract("BudgetLens");
   const adapter = m.contract("UniswapV3SwapAdapter", [swapRouter]);
-  return { timelock, positionChecksLib, vault, lens, adapter };
+  return { timelock, bookLib, vault, lens, adapter };
 });

@@ -1,5 +1,5 @@
 /**
- * Deploys a Ballast vault (with its linked PositionChecksLib) and the BudgetLens. Used by the demo, the gas
+ * Deploys a Ballast vault (with its linked BookLib) and the BudgetLens. Used by the demo, the gas
  * benchmark and the Mocha tests, so that every path deploys the vault the same way.
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
@@ -13,6 +13,14 @@ export interface RiskParams {
   maxWindowSlippageBps: number;
   minIdleBps: number;
   maxDrawdownBps: number;
+  /** Every position module's protocol health factor stays at or above this (15_000 = 1.5). */
+  minHealthFactorBps: number;
+  /** Σ long positions at oracle value / NAV (10_000 = unlevered). */
+  maxGrossLeverageBps: number;
+  /** |spot + LP + collateral − debt| of each non-base asset at oracle value, bps of NAV. */
+  maxNetDeltaBps: number;
+  /** LP short gamma ½·|Γ|·P² in USD, bps of NAV (the loss for a relative move r is about shortGamma·r²). */
+  maxShortGammaBps: number;
   cooldownSeconds: number;
   windowSeconds: number;
   drawdownWindowSeconds: number;
@@ -28,6 +36,10 @@ export function riskParamsFromChain(p: Record<keyof RiskParams, bigint | number>
     maxWindowSlippageBps: Number(p.maxWindowSlippageBps),
     minIdleBps: Number(p.minIdleBps),
     maxDrawdownBps: Number(p.maxDrawdownBps),
+    minHealthFactorBps: Number(p.minHealthFactorBps),
+    maxGrossLeverageBps: Number(p.maxGrossLeverageBps),
+    maxNetDeltaBps: Number(p.maxNetDeltaBps),
+    maxShortGammaBps: Number(p.maxShortGammaBps),
     cooldownSeconds: Number(p.cooldownSeconds),
     windowSeconds: Number(p.windowSeconds),
     drawdownWindowSeconds: Number(p.drawdownWindowSeconds),
@@ -44,6 +56,10 @@ export function defaultRiskParams(depositCapUsdc = 10_000_000n): RiskParams {
     maxWindowSlippageBps: 50,
     minIdleBps: 1_000,
     maxDrawdownBps: 2_000,
+    minHealthFactorBps: 15_000,
+    maxGrossLeverageBps: 20_000,
+    maxNetDeltaBps: 8_000,
+    maxShortGammaBps: 50,
     cooldownSeconds: 3_600,
     windowSeconds: 86_400,
     drawdownWindowSeconds: 30 * 86_400,
@@ -66,13 +82,11 @@ export interface DeployVaultArgs {
 export async function deployVault(
   ethers: HardhatEthers,
   args: DeployVaultArgs,
-): Promise<{ vault: BallastVault; lens: BudgetLens; positionChecksLib: string }> {
-  const lib = await ethers.deployContract("PositionChecksLib");
+): Promise<{ vault: BallastVault; lens: BudgetLens; bookLib: string }> {
+  const lib = await ethers.deployContract("BookLib");
   await lib.waitForDeployment();
-  const positionChecksLib = await lib.getAddress();
-  const factory = await ethers.getContractFactory("BallastVault", {
-    libraries: { PositionChecksLib: positionChecksLib },
-  });
+  const bookLib = await lib.getAddress();
+  const factory = await ethers.getContractFactory("BallastVault", { libraries: { BookLib: bookLib } });
   const vault = (await factory.deploy(
     args.baseAsset,
     args.name ?? "Ballast USDC",
@@ -86,5 +100,5 @@ export async function deployVault(
   await vault.waitForDeployment();
   const lens = (await ethers.deployContract("BudgetLens")) as unknown as BudgetLens;
   await lens.waitForDeployment();
-  return { vault, lens, positionChecksLib };
+  return { vault, lens, bookLib };
 }

@@ -17,7 +17,7 @@ export interface IgnitionAddresses {
   lens: string;
   timelock: string;
   adapter: string;
-  positionChecksLib: string;
+  bookLib: string;
 }
 
 export async function describeIgnitionDeployment(

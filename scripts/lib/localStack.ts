@@ -74,7 +74,7 @@ export interface LocalStack {
   protocolIds: { WETH: string; WBTC: string };
   extra: ExtraAsset[];
   timelockDelaySeconds: number;
-  positionChecksLib: string;
+  bookLib: string;
 }
 
 export async function deployLocalStack(ethers: HardhatEthers, options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -181,7 +181,7 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
   const timelockAddress = await timelock.getAddress();
 
   // Deploy with the deployer as interim governor, configure, then hand over to the timelock.
-  const { vault, lens, positionChecksLib } = await deployVault(ethers, {
+  const { vault, lens, bookLib } = await deployVault(ethers, {
     baseAsset: await usdc.getAddress(),
     baseFeed: await feeds.USDC.getAddress(),
     params,
@@ -232,7 +232,7 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
     protocolIds,
     extra,
     timelockDelaySeconds: timelockDelay,
-    positionChecksLib,
+    bookLib,
     paths: {
       usdcToWeth: encodePath([usdcAddress, uniswap.addresses.weth], [fees.WETH]),
       wethToUsdc: encodePath([uniswap.addresses.weth, usdcAddress], [fees.WETH]),

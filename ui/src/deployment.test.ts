@@ -10,7 +10,7 @@ describe("deployment file", () => {
       chainId: 31337,
       deployedAt: "2026-01-01T00:00:00Z",
       blockNumber: 57,
-      contracts: { vault: A(1), lens: A(2), timelock: A(3), adapter: A(4), positionChecksLib: A(5) },
+      contracts: { vault: A(1), lens: A(2), timelock: A(3), adapter: A(4), bookLib: A(5) },
       baseAsset: { symbol: "USDC", address: A(6), decimals: 6 },
     });
     expect(d.rpcUrl).toBe("http://127.0.0.1:8545");

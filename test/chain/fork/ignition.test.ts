@@ -57,7 +57,7 @@ describe("Ignition module on the canonical-address replica", function () {
       lens,
       timelock: t,
       adapter,
-      positionChecksLib,
+      bookLib,
     } = await ignition.deploy(BallastModule, {
       parameters: {
         Ballast: {
@@ -76,7 +76,7 @@ describe("Ignition module on the canonical-address replica", function () {
       lens: await lens.getAddress(),
       timelock: await t.getAddress(),
       adapter: await adapter.getAddress(),
-      positionChecksLib: await positionChecksLib.getAddress(),
+      bookLib: await bookLib.getAddress(),
     };
     const vault = BallastVault__factory.connect(contracts.vault, deployer);
     const timelock = BallastTimelock__factory.connect(contracts.timelock, proposer);

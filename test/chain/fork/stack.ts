@@ -9,7 +9,7 @@ import {
   BallastTimelock__factory,
   BallastVault__factory,
   BudgetLens__factory,
-  PositionChecksLib__factory,
+  BookLib__factory,
   UniswapV3SwapAdapter__factory,
   type BallastTimelock,
   type BallastVault,
@@ -45,9 +45,9 @@ export async function deployForkStack(ethers: HardhatEthers, book: AddressBook =
     [proposer.address],
     ethers.ZeroAddress,
   );
-  const lib = await new PositionChecksLib__factory(deployer).deploy();
+  const lib = await new BookLib__factory(deployer).deploy();
   const vault = await new BallastVault__factory(
-    { "project/contracts/libraries/PositionChecksLib.sol:PositionChecksLib": await lib.getAddress() },
+    { "project/contracts/libraries/BookLib.sol:BookLib": await lib.getAddress() },
     deployer,
   ).deploy(
     book.tokens.USDC,
@@ -91,7 +91,7 @@ export async function deployForkStack(ethers: HardhatEthers, book: AddressBook =
       lens: await lens.getAddress(),
       timelock: timelockAddress,
       adapter: await adapter.getAddress(),
-      positionChecksLib: await lib.getAddress(),
+      bookLib: await lib.getAddress(),
     },
     uniswap: {
       factory: book.uniswapV3.factory,
