@@ -132,6 +132,17 @@ function erc20(address: string, signer?: HardhatEthersSigner) {
   );
 }
 
+/** An Aave aToken / debt token with its scaled (index-free) balance. */
+function scaled(address: string) {
+  return new Contract(address, ["function scaledBalanceOf(address) view returns (uint256)"], ethers.provider);
+}
+
+/** Aave's WadRayMath.rayMul: a·b / 1e27, rounded half up. */
+function rayMul(a: bigint, b: bigint): bigint {
+  const RAY = 10n ** 27n;
+  return (a * b + RAY / 2n) / RAY;
+}
+
 const action = (op: number, token: string, amount: bigint = 0n) =>
   AbiCoder.defaultAbiCoder().encode(["uint8", "address", "uint256"], [op, token, amount]);
 
@@ -446,33 +457,43 @@ describe("AaveV3LendingModule (on the real Aave V3 Pool)", () => {
     const { payer, stranger: receiver } = f.signers;
     await supplyWeth(f, toUnits(10, 18));
     await f.module.execute(ZeroAddress, 0n, false, action(OP.BORROW, usdcAddress, toUnits(12_000, 6)));
-    await f.wbtc.mint(moduleAddress, 1_001n); // idle WBTC: 1001·1/4 -> 250 to the receiver
+    await f.wbtc.mint(moduleAddress, 1_001n); // idle WBTC: floor(1001·s/S) = 250 to the receiver (ceil would be 251)
     const hfBefore = (await f.module.report([])).healthFactorWad;
+    const debtToken = scaled(f.reserves.USDC.variableDebtToken);
+    const aToken = scaled(f.reserves.WETH.aToken);
+    const scaledDebtBefore: bigint = await debtToken.scaledBalanceOf(moduleAddress);
+    const scaledCollateralBefore: bigint = await aToken.scaledBalanceOf(moduleAddress);
 
-    const [shares, supply] = [1n, 4n];
+    // s/S just above 1/4 and not a simple fraction, so that rounding up and down differ (by one unit) on every amount.
+    const [shares, supply] = [250_001n, 1_000_003n];
     await f.usdc.mint(payer.address, toUnits(3_100, 6));
     await f.usdc.connect(payer).approve(moduleAddress, toUnits(3_100, 6)); // ~1/4 of the debt plus a margin
     const payerBefore = await f.usdc.balanceOf(payer.address);
     const receipt = (await (await f.module.exitProRata(shares, supply, payer.address, receiver.address)).wait())!;
     const blockTag = receipt.blockNumber;
 
+    // The amounts the module read inside the exit: scaled balance × the reserve index at the exit block's time.
+    const debtAtExit = rayMul(
+      scaledDebtBefore,
+      await f.aave.pool.getReserveNormalizedVariableDebt(usdcAddress, { blockTag }),
+    );
+    const collateralAtExit = rayMul(
+      scaledCollateralBefore,
+      await f.aave.pool.getReserveNormalizedIncome(f.reserves.WETH.token, { blockTag }),
+    );
     const paid = payerBefore - (await f.usdc.balanceOf(payer.address));
-    const debtAfter: bigint = await erc20(f.reserves.USDC.variableDebtToken).balanceOf(moduleAddress, { blockTag });
-    const debtAtExit = debtAfter + paid;
-    // Rounded up: the payer covers at least its share; Aave's scaled balances may differ by a wei.
-    expectClose(paid, (debtAtExit * shares + supply - 1n) / supply, 0n, 1n);
+    expect(paid).to.equal((debtAtExit * shares + supply - 1n) / supply); // rounded up: never less than its share
     expectClose(paid, toUnits(3_000, 6), 10n);
-
     const wethOut = await f.weth.balanceOf(receiver.address);
-    const collateralAfter: bigint = await erc20(f.reserves.WETH.aToken).balanceOf(moduleAddress, { blockTag });
-    expectClose(wethOut, ((collateralAfter + wethOut) * shares) / supply, 0n, 1n);
+    expect(wethOut).to.equal((collateralAtExit * shares) / supply); // rounded down: never more than its share
     expectClose(wethOut, toUnits(2.5, 18), 1n);
     expect(await f.wbtc.balanceOf(receiver.address)).to.equal(250n);
     expect(await f.wbtc.balanceOf(moduleAddress)).to.equal(751n);
     expect(await f.usdc.balanceOf(moduleAddress)).to.equal(0n);
     expect(await f.usdc.allowance(moduleAddress, f.aave.addresses.pool)).to.equal(0n);
     const hfAfter = (await f.module.report([])).healthFactorWad;
-    expectClose(hfAfter, hfBefore, 10n); // pro rata: the health factor of what stays is unchanged
+    expect(hfAfter >= hfBefore).to.equal(true); // what stays is at least as healthy
+    expectClose(hfAfter, hfBefore, 10n);
   });
 
   it("exitProRata fails when the payer approved less than its share of the debt", async () => {
