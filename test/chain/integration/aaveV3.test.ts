@@ -496,6 +496,24 @@ describe("AaveV3LendingModule (on the real Aave V3 Pool)", () => {
     expectClose(hfAfter, hfBefore, 10n);
   });
 
+  it("exitProRata of every share (s = S) repays all the debt and empties the account", async () => {
+    const f = await networkHelpers.loadFixture(aaveFixture);
+    const moduleAddress = await f.module.getAddress();
+    const usdcAddress = await f.usdc.getAddress();
+    const { payer, stranger: receiver } = f.signers;
+    await supplyWeth(f, toUnits(10, 18));
+    await f.module.execute(ZeroAddress, 0n, false, action(OP.BORROW, usdcAddress, toUnits(12_000, 6)));
+    await f.usdc.mint(payer.address, toUnits(12_100, 6));
+    await f.usdc.connect(payer).approve(moduleAddress, toUnits(12_100, 6));
+    await f.module.exitProRata(7n, 7n, payer.address, receiver.address);
+    const report = await f.module.report([]);
+    expect(report.debtAmounts).to.deep.equal([0n, 0n, 0n]);
+    expect(report.longAmounts).to.deep.equal([0n, 0n, 0n]);
+    expect(report.healthFactorWad).to.equal(MaxUint256);
+    expect((await f.weth.balanceOf(receiver.address)) >= toUnits(10, 18)).to.equal(true);
+    expect((await accountData(f.aave.pool, moduleAddress)).totalCollateralUsdE8).to.equal(0n);
+  });
+
   it("exitProRata fails when the payer approved less than its share of the debt", async () => {
     const f = await networkHelpers.loadFixture(aaveFixture);
     const moduleAddress = await f.module.getAddress();
