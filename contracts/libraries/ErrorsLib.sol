@@ -88,6 +88,8 @@ interface ErrorsLib {
     error TokenNotInModule(address token);
     /// @notice Operation `op` adds risk and is refused while only de-risking is allowed (breaker or shutdown).
     error ModuleDeRiskOnly(uint8 op);
+    /// @notice Operation `op` spends `token`, but the vault approved the module for `tokenIn`.
+    error ModuleInputMismatch(uint8 op, address tokenIn, address token);
     /// @notice `module` reports on `token`, which is neither the base asset nor a listed asset of the vault.
     error ModuleTokenNotListed(address module, address token);
     /// @notice The vault has `max` modules already (bounds every NAV loop).

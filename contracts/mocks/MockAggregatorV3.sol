@@ -60,6 +60,18 @@ contract MockAggregatorV3 is AggregatorV3Interface {
         return getRoundData(latestRound);
     }
 
+    /// @notice The latest round's answer, through Chainlink's legacy `AggregatorInterface` (deprecated by Chainlink
+    /// but still what Aave V3's `AaveOracle.getAssetPrice` calls), so that Aave prices from the very feeds the vault
+    /// reads. Like a real aggregator it returns the stored answer as is, with no staleness or completeness check.
+    function latestAnswer() external view returns (int256) {
+        return _rounds[latestRound].answer;
+    }
+
+    /// @notice When the latest round was last updated (legacy `AggregatorInterface`, like `latestAnswer`).
+    function latestTimestamp() external view returns (uint256) {
+        return _rounds[latestRound].updatedAt;
+    }
+
     function _push(int256 answer, uint256 updatedAt, bool incomplete) private {
         uint80 id = latestRound + 1;
         latestRound = id;
