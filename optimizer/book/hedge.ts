@@ -591,6 +591,7 @@ export function planBookHedge(
           else hi = m;
         }
         s = lo;
+        binding = minSlack(hi, 1)[0]; // the limit that stops the hedge here, not necessarily the one at the target
       } else {
         // Nothing passes: the least-bad size (the largest on ties).
         feasible = false;
