@@ -197,6 +197,7 @@ export type HedgeBinding =
 /** The delta hedge of one non-base asset. */
 export interface DeltaHedgeReport {
   readonly asset: string;
+  /** Net delta when this step starts: after the gamma step (a re-minted LP holds different amounts). */
   readonly netDeltaBpsBefore: number;
   readonly targetNetDeltaBps: number;
   readonly netDeltaBpsAfter: number;
