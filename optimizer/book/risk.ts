@@ -214,8 +214,8 @@ function priceAt(pricesUsd: Readonly<Record<string, number>>, asset: string): nu
 }
 
 /**
- * Values a validated book at `pricesUsd` (USD per whole token; zero allowed, for stress). Internal: no validation.
- * Exported through `bookRisk` only.
+ * Values a validated book at `pricesUsd` (USD per whole token; zero allowed, for stress). A building block of
+ * `bookRisk` and the planner's inner loops: no validation, so call `bookRisk` from outside.
  */
 export function valueBook(positions: readonly BookPosition[], pricesUsd: Readonly<Record<string, number>>): Valuation {
   const byAsset = new Map<string, { spot: number; lp: number; collateral: number; debt: number }>();

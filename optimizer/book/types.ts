@@ -7,7 +7,7 @@
  * Units: token amounts are whole tokens (floats), values USD at oracle prices, ratios of NAV in bps (1e4 = 100 %),
  * health factors as plain ratios (1 = liquidation line; Aave's 1e18 WAD divided by 1e18).
  */
-import type { Greeks, Position, UniswapV3Position, LendingPosition } from "../instruments/index.ts";
+import type { Greeks, Position } from "../instruments/index.ts";
 
 /** The book's limits, as the vault's risk budget holds them (bps of NAV unless stated). */
 export interface BookLimits {
@@ -260,4 +260,3 @@ export interface BookHedgePlan {
 
 /** Positions a book may hold: what the vault can hold through its modules (no options). */
 export type BookPosition = Exclude<Position, { kind: "option" }>;
-export type { UniswapV3Position, LendingPosition };
