@@ -9,6 +9,7 @@ import * as frontier from "./frontier.ts";
 import * as greeks from "./greeks.ts";
 import * as stress from "./stress.ts";
 import * as backtest from "./backtest.ts";
+import * as book from "./book.ts";
 
 /** A CLI command. */
 export interface Command {
@@ -24,6 +25,7 @@ export const commands: Record<string, Command> = {
   greeks,
   stress,
   backtest,
+  book,
 };
 
 function usage(): string {
