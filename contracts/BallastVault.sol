@@ -376,7 +376,7 @@ contract BallastVault is
         if (n >= MAX_MODULES) revert ErrorsLib.TooManyModules(MAX_MODULES);
         for (uint256 k; k < n; ++k)
             if (_modules[k] == address(module)) revert ErrorsLib.ModuleAlreadyAdded(_modules[k]);
-        address[] memory moduleTokens = BookLib.requireCompatible(module, _sources);
+        address[] memory moduleTokens = BookLib.requireCompatible(address(module), _sources);
         _modules.push(address(module));
         emit EventsLib.ModuleAdded(address(module), module.protocolId(), moduleTokens, _msgSender());
     }
@@ -386,7 +386,7 @@ contract BallastVault is
         uint256 n = _modules.length;
         for (uint256 k; k < n; ++k) {
             if (_modules[k] != address(module)) continue;
-            BookLib.requireEmpty(module);
+            BookLib.requireEmpty(address(module));
             _modules[k] = _modules[n - 1];
             _modules.pop();
             emit EventsLib.ModuleRemoved(address(module), _msgSender());

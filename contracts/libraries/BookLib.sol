@@ -208,7 +208,8 @@ library BookLib {
 
     /// @notice Reverts with `ModuleNotEmpty` unless `module` reports no long amount and no debt (at unit prices: an
     /// emptiness test that needs no oracle).
-    function requireEmpty(IPositionModule module) external view {
+    function requireEmpty(address moduleAddress) external view {
+        IPositionModule module = IPositionModule(moduleAddress);
         uint256 k = module.tokens().length;
         uint256[] memory ones = new uint256[](k);
         for (uint256 j; j < k; ++j) ones[j] = 1e18;
@@ -231,9 +232,10 @@ library BookLib {
 
     /// @notice Reverts unless `module` belongs to this vault and reports only on the base asset and listed assets.
     function requireCompatible(
-        IPositionModule module,
+        address moduleAddress,
         mapping(address => OracleRouter.PriceSource) storage sources
     ) external view returns (address[] memory moduleTokens) {
+        IPositionModule module = IPositionModule(moduleAddress);
         address moduleVault = module.vault();
         if (moduleVault != address(this)) revert ErrorsLib.ModuleVaultMismatch(address(module), moduleVault);
         moduleTokens = module.tokens();

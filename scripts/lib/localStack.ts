@@ -10,6 +10,7 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type {
+  AaveV3LendingModule,
   BallastTimelock,
   BallastVault,
   BudgetLens,
@@ -19,6 +20,7 @@ import type {
 } from "../../types/ethers-contracts/index.js";
 import { addLiquidity, createPool, deployUniswapV3, encodePath, FeeAmount } from "../replica/uniswapV3.ts";
 import type { UniswapV3Context } from "../replica/uniswapV3.ts";
+import { AAVE_RISK_PARAMS, deployAaveV3, supplyLiquidity, type AaveV3Context } from "../replica/aaveV3.ts";
 import { defaultRiskParams, deployVault, type RiskParams } from "./deployVault.ts";
 import { feedAnswer, toUnits } from "./units.ts";
 
@@ -40,6 +42,21 @@ export interface LocalStackOptions {
    * MockAggregatorV3 feed and a 0.3 % pool against USDC, listed with its own protocol id and cap.
    */
   extraAssets?: { symbol: string; priceUsd: number; decimals?: number; maxWeightBps?: number }[];
+  /**
+   * The non-linear book (issue #7): deploy the real Aave V3 market on the same feeds (USDC, WETH, WBTC reserves,
+   * seeded with lender liquidity worth `lenderLiquidityUsd` per reserve) and register the vault's position modules:
+   * an AaveV3LendingModule and a UniswapV3LiquidityModule on the WETH/USDC pair. Off by default (slower).
+   */
+  book?: boolean | { lenderLiquidityUsd?: number };
+}
+
+/** The vault's position modules and the protocols behind them (present when `book` was asked for). */
+export interface StackBook {
+  aave: AaveV3Context;
+  lending: AaveV3LendingModule;
+  /** Uniswap V3 liquidity on WETH/USDC (token0/token1 sorted by address inside the module). */
+  liquidity: import("../../types/ethers-contracts/index.js").UniswapV3LiquidityModule;
+  protocolIds: { aave: string; uniswap: string };
 }
 
 /** A stand-in asset listed beyond WETH and WBTC. */
@@ -75,6 +92,8 @@ export interface LocalStack {
   extra: ExtraAsset[];
   timelockDelaySeconds: number;
   bookLib: string;
+  /** Present when `options.book` was set. */
+  book?: StackBook;
 }
 
 export async function deployLocalStack(ethers: HardhatEthers, options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -204,6 +223,20 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
     await (await vault.setProtocolCap(x.protocolId, x.maxWeightBps)).wait();
   }
   await (await vault.setAdapter(await adapter.getAddress(), true)).wait();
+  const book = options.book
+    ? await deployBook(ethers, {
+        deployer,
+        vault,
+        usdc,
+        wbtc,
+        weth,
+        feeds,
+        uniswap,
+        prices,
+        lenderLiquidityUsd:
+          (typeof options.book === "object" ? options.book.lenderLiquidityUsd : undefined) ?? 20_000_000,
+      })
+    : undefined;
   await (await vault.grantRole(await vault.KEEPER_ROLE(), keeper.address)).wait();
   for (const role of [await vault.DEFAULT_ADMIN_ROLE(), await vault.GOVERNOR_ROLE(), await vault.GUARDIAN_ROLE()]) {
     await (await vault.grantRole(role, timelockAddress)).wait();
@@ -233,6 +266,7 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
     extra,
     timelockDelaySeconds: timelockDelay,
     bookLib,
+    book,
     paths: {
       usdcToWeth: encodePath([usdcAddress, uniswap.addresses.weth], [fees.WETH]),
       wethToUsdc: encodePath([uniswap.addresses.weth, usdcAddress], [fees.WETH]),
@@ -240,4 +274,63 @@ export async function deployLocalStack(ethers: HardhatEthers, options: LocalStac
       wbtcToUsdc: encodePath([wbtcAddress, usdcAddress], [fees.WBTC]),
     },
   };
+}
+
+/**
+ * Aave V3 (real bytecode) on the stack's feeds, lender liquidity, and the vault's two position modules, registered
+ * while the deployer still governs (before the hand-over to the timelock). Protocol caps: Aave 60 %, Uniswap 50 %.
+ */
+async function deployBook(
+  ethers: HardhatEthers,
+  s: {
+    deployer: HardhatEthersSigner;
+    vault: BallastVault;
+    usdc: MockERC20;
+    wbtc: MockERC20;
+    weth: MockERC20;
+    feeds: LocalStack["feeds"];
+    uniswap: UniswapV3Context;
+    prices: StackPrices;
+    lenderLiquidityUsd: number;
+  },
+): Promise<StackBook> {
+  const [usdc, weth, wbtc] = await Promise.all([s.usdc.getAddress(), s.weth.getAddress(), s.wbtc.getAddress()]);
+  const aave = await deployAaveV3(s.deployer, {
+    reserves: [
+      { token: usdc, feed: await s.feeds.USDC.getAddress(), ...AAVE_RISK_PARAMS.USDC },
+      { token: weth, feed: await s.feeds.ETH.getAddress(), ...AAVE_RISK_PARAMS.WETH },
+      { token: wbtc, feed: await s.feeds.BTC.getAddress(), ...AAVE_RISK_PARAMS.WBTC },
+    ],
+  });
+  // Lenders: the deployer supplies each reserve so that the vault can borrow.
+  const usd = s.lenderLiquidityUsd;
+  const wethWei = toUnits(usd / s.prices.ETH, 18);
+  await ethers.provider.send("hardhat_setBalance", [s.deployer.address, "0x" + (wethWei * 2n).toString(16)]);
+  const weth9 = await ethers.getContractAt(["function deposit() payable"], weth);
+  await (await weth9.deposit({ value: wethWei })).wait();
+  await (await s.usdc.mint(s.deployer.address, toUnits(usd, 6))).wait();
+  await (await s.wbtc.mint(s.deployer.address, toUnits(usd / s.prices.BTC, 8))).wait();
+  await supplyLiquidity(aave, usdc, toUnits(usd, 6));
+  await supplyLiquidity(aave, weth, wethWei);
+  await supplyLiquidity(aave, wbtc, toUnits(usd / s.prices.BTC, 8));
+
+  const vaultAddress = await s.vault.getAddress();
+  const lending = (await ethers.deployContract("AaveV3LendingModule", [
+    vaultAddress,
+    aave.addresses.pool,
+    [usdc, weth, wbtc],
+  ])) as unknown as AaveV3LendingModule;
+  const liquidity = (await ethers.deployContract("UniswapV3LiquidityModule", [
+    vaultAddress,
+    s.uniswap.addresses.positionManager,
+    s.uniswap.addresses.factory,
+    weth,
+    usdc,
+  ])) as unknown as StackBook["liquidity"];
+  const protocolIds = { aave: ethers.id("aave-v3"), uniswap: ethers.id("uniswap-v3") };
+  await (await s.vault.addModule(await lending.getAddress())).wait();
+  await (await s.vault.addModule(await liquidity.getAddress())).wait();
+  await (await s.vault.setProtocolCap(protocolIds.aave, 6_000)).wait();
+  await (await s.vault.setProtocolCap(protocolIds.uniswap, 5_000)).wait();
+  return { aave, lending, liquidity, protocolIds };
 }
