@@ -14,7 +14,8 @@ import {AssetView, BudgetView} from "./interfaces/IBallastVault.sol";
 /// shutdown. The optimizer, the keeper and the UI read it. Stateless; one lens serves every vault.
 /// @dev A separate contract because the vault is at the 24 KiB code-size limit. It reads only the vault's own views, so
 /// it shows exactly what the vault would check. Never reverts on a bad price: affected entries report
-/// `priceOk = false`, and `nav`/`sharePriceWad` are 0 when any held asset's price is unusable.
+/// `priceOk = false`, and `nav`/`sharePriceWad` are 0 when any held asset's price is unusable. Per-asset values are
+/// spot holdings; with position modules, `nav` is the vault's full NAV (LP, collateral, debt included).
 contract BudgetLens {
     /// @notice Everything the risk budget of `vault` consists of, and how much of it is used now.
     function budget(BallastVault vault) external view returns (BudgetView memory v) {
@@ -39,6 +40,14 @@ contract BudgetLens {
             }
             nav += a.valueBase;
             v.assets[i] = a;
+        }
+        // With position modules (LP, collateral, debt) NAV is more than the spot values: take the vault's own.
+        if (v.pricesOk && vault.modules().length > 0) {
+            try vault.totalAssets() returns (uint256 full) {
+                nav = full;
+            } catch {
+                v.pricesOk = false;
+            }
         }
         if (v.pricesOk) {
             v.nav = nav;

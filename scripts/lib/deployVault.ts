@@ -59,7 +59,7 @@ export function defaultRiskParams(depositCapUsdc = 10_000_000n): RiskParams {
     minHealthFactorBps: 15_000,
     maxGrossLeverageBps: 20_000,
     maxNetDeltaBps: 8_000,
-    maxShortGammaBps: 50,
+    maxShortGammaBps: 500,
     cooldownSeconds: 3_600,
     windowSeconds: 86_400,
     drawdownWindowSeconds: 30 * 86_400,
