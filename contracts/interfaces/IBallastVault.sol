@@ -68,6 +68,19 @@ struct BudgetView {
 /// @title IBallastVault
 /// @notice The Ballast-specific surface of the vault beyond ERC-4626.
 interface IBallastVault {
+    /// @notice One step of a rebalance (a swap, or an action on a position module with `expectedOut` 0), emitted from
+    /// the linked BookLib in the vault's context; declared here so that it is in the vault's ABI.
+    event TradeExecuted(
+        bytes32 indexed planId,
+        uint256 index,
+        address indexed adapter,
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint256 expectedOut
+    );
+
     /// @notice Keeper only: executes `trades` through whitelisted adapters, then checks the whole risk budget on the
     /// result at oracle prices; reverts with the first limit broken. `planId` is usable once; `deadline` bounds when.
     function rebalance(Trade[] calldata trades, bytes32 planId, uint256 deadline) external;
