@@ -47,6 +47,7 @@ contract UniswapV3LiquidityModule is IPositionModule, IERC721Receiver, Reentranc
     /// @notice At most this many positions: bounds the loops of `report` and `exitProRata`.
     uint256 public constant MAX_POSITIONS = 4;
 
+    /// @notice Operation codes: the first word of `execute`'s `data` (see the contract's NatSpec for the rest).
     uint8 public constant OP_FUND = 1;
     uint8 public constant OP_MINT = 2;
     uint8 public constant OP_INCREASE = 3;
@@ -60,8 +61,9 @@ contract UniswapV3LiquidityModule is IPositionModule, IERC721Receiver, Reentranc
     INonfungiblePositionManager public immutable positionManager;
     /// @notice The factory of `positionManager`, used to find each position's pool.
     IUniswapV3Factory public immutable factory;
-    /// @notice The pair, sorted as Uniswap sorts it (`token0 < token1`).
+    /// @notice The pair's lower address, Uniswap's token0 (`tokens()[0]`).
     address public immutable token0;
+    /// @notice The pair's higher address, Uniswap's token1 (`tokens()[1]`).
     address public immutable token1;
     /// @dev 10^decimals of token0 and token1: one whole token in base units.
     uint256 private immutable _unit0;
