@@ -759,7 +759,7 @@ describe("UniswapV3LiquidityModule (real Uniswap V3 bytecode)", () => {
         .withArgs(3n, 2n);
     });
 
-    it("refuses position NFTs pushed to it (they would sit untracked and fill the slots)", async () => {
+    it("refuses position NFTs pushed to it (they would sit there untracked, outside every valuation)", async () => {
       const f = await networkHelpers.loadFixture(positionFixture);
       const npmAsDeployer = f.npm.connect(f.deployer) as Contract;
       await expect(npmAsDeployer["safeTransferFrom(address,address,uint256)"](f.deployer.address, f.moduleAddress, 1n))
