@@ -24,25 +24,17 @@ import { HDNodeWallet, Mnemonic, type Contract } from "ethers";
 import { parseKeeperConfig } from "./keeper/config.ts";
 import { createKeeperContext } from "./keeper/context.ts";
 import { runCycle } from "./keeper/cycle.ts";
-import {
-  bookRisk,
-  bookStressLibrary,
-  describeBook,
-  hedgeSteps,
-  openLpSteps,
-  planBookHedge,
-  readBook,
-  type BookEnv,
-  type PlanStep,
-} from "./keeper/book.ts";
+import { bookEnvFromDeployment, openLpSteps } from "./keeper/book.ts";
+import { defaultBookPolicy, runBookCycle } from "./keeper/bookCycle.ts";
+import { sendPlan } from "./keeper/cycle.ts";
+import type { KeeperPlan } from "./keeper/types.ts";
 import { floorTickToSpacing, priceToTick } from "../optimizer/instruments/uniswapV3.ts";
-import type { BookLimits } from "../optimizer/book/types.ts";
 import { currentWeights, readState } from "./keeper/readState.ts";
 import { HARDHAT_MNEMONIC } from "./lib/connect.ts";
 import { writeDeployment } from "./lib/deployments.ts";
 import { describeLocalStack } from "./lib/localDeployment.ts";
 import { deployLocalStack } from "./lib/localStack.ts";
-import { defaultRiskParams } from "./lib/deployVault.ts";
+import { defaultRiskParams, riskParamsFromChain } from "./lib/deployVault.ts";
 import { feedAnswer, fromUnits, fromWad, toUnits } from "./lib/units.ts";
 import { getPool, poolPrice, swapExactInput } from "./replica/uniswapV3.ts";
 
@@ -283,110 +275,50 @@ async function report(targets: Record<string, number>, sharePrice0: number) {
 }
 
 // ───────────── the non-linear book: a Uniswap V3 LP position, hedged by borrowing WETH on Aave and selling it ─────────────
-const bookEnv: BookEnv = {
-  vault: s.vault,
-  book: s.book!,
-  provider: ethers.provider,
-  tokens: {
-    USDC: { symbol: "USDC", ...tokens.USDC },
-    WETH: { symbol: "WETH", ...tokens.WETH },
-    WBTC: { symbol: "WBTC", ...tokens.WBTC },
-  },
-  baseSymbol: "USDC",
-  swapAdapter: await s.adapter.getAddress(),
-  positionManager: s.uniswap.addresses.positionManager,
-  paths: {
-    "WETH>USDC": s.paths.wethToUsdc,
-    "USDC>WETH": s.paths.usdcToWeth,
-    "WBTC>USDC": s.paths.wbtcToUsdc,
-    "USDC>WBTC": s.paths.usdcToWbtc,
-  },
-};
-const onChain = await s.vault.riskParams();
+// The keeper finds the vault's modules itself (vault.modules(), by protocol id) and manages the book with the
+// optimizer: full revaluation under the stress library, borrow-and-sell for delta, range changes for gamma.
+const bookEnv = await bookEnvFromDeployment(s.vault, deployment, ethers.provider, s.keeper);
+const onChain = riskParamsFromChain(await s.vault.riskParams());
 /** The keeper's book budget: the vault's own limits, and a tighter net-delta band for ETH than the on-chain cap. */
-const BOOK_LIMITS: BookLimits = {
-  baseAsset: "USDC",
-  maxNetDeltaBps: 2_500,
-  maxGrossLeverageBps: Number(onChain.maxGrossLeverageBps),
-  maxShortGammaBps: Number(onChain.maxShortGammaBps),
-  minHealthFactorBps: Number(onChain.minHealthFactorBps),
-  minStressedHealthFactor: 1.05,
-};
+const bookPolicy = defaultBookPolicy(onChain, "USDC", { targetNetDeltaBps: 2_000, reserveIdleFraction: 0.15 });
+bookPolicy.limits = { ...bookPolicy.limits, maxNetDeltaBps: 2_500 };
 let bookPlans = 0;
 
-async function sendSteps(steps: PlanStep[], label: string) {
-  const planId = ethers.id(`book-${label}-${await networkHelpers.time.latest()}`);
-  const deadline = BigInt(await networkHelpers.time.latest()) + 600n;
-  const keeperSigner = s.keeper;
-  // Simulate first (a keeper never sends what it has not simulated), then send.
-  await s.vault.connect(keeperSigner).rebalance.staticCall(steps, planId, deadline);
-  const tx = await s.vault.connect(keeperSigner).rebalance(steps, planId, deadline);
-  const rc = await tx.wait();
-  bookPlans++;
-  log(`  book: ${label}: ${steps.length} step(s), tx ${tx.hash}, gas ${rc!.gasUsed}`);
-}
-
-/** Opens the LP position: ±25 % around the oracle price on the 0.05 % WETH/USDC pool, about 5 % of NAV. */
+/** Opens the LP position through the keeper's send path: ±25 % around the oracle price on the 0.05 % WETH/USDC pool. */
 async function openLp(ethUsd: number) {
-  const t0 = (await s.book!.liquidity.token0()).toLowerCase() === tokens.WETH.address.toLowerCase() ? "WETH" : "USDC";
-  const [d0, d1] = t0 === "WETH" ? [18, 6] : [6, 18];
-  const p0in1 = t0 === "WETH" ? ethUsd : 1 / ethUsd;
-  const lo = floorTickToSpacing(priceToTick(p0in1 * (t0 === "WETH" ? 0.75 : 1 / 1.25), d0, d1), 10);
-  const hi = floorTickToSpacing(priceToTick(p0in1 * (t0 === "WETH" ? 1.25 : 1 / 0.75), d0, d1), 10);
+  const wethIs0 = (await bookEnv.book.liquidity.token0()).toLowerCase() === tokens.WETH.address.toLowerCase();
+  const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
+  const p0in1 = wethIs0 ? ethUsd : 1 / ethUsd;
+  const lo = floorTickToSpacing(priceToTick(wethIs0 ? p0in1 * 0.75 : p0in1 / 1.25, d0, d1), 10);
+  const hi = floorTickToSpacing(priceToTick(wethIs0 ? p0in1 * 1.25 : p0in1 / 0.75, d0, d1), 10);
   const wethUnits = toUnits(25_000 / ethUsd, 18);
   const usdcUnits = toUnits(25_000, 6);
-  const [a0, a1] = t0 === "WETH" ? [wethUnits, usdcUnits] : [usdcUnits, wethUnits];
-  await sendSteps(
-    await openLpSteps(bookEnv, { fee: s.fees.WETH, tickLower: lo, tickUpper: hi, amount0: a0, amount1: a1 }),
-    "open LP ±25 % on WETH/USDC 0.05 %",
-  );
-}
-
-/** Reads the book, prints its delta, gamma and health factor (now and under the stress library), hedges if needed. */
-async function manageBook() {
-  const b = await readBook(bookEnv);
-  const stress = bookStressLibrary(["WETH", "WBTC", "USDC"]);
-  const risk = bookRisk(b.positions, b.market, BOOK_LIMITS, stress);
-  for (const line of describeBook(b, risk, BOOK_LIMITS)) log(`  book: ${line}`);
-  if (!risk.breaches.some((x) => x.name === "NetDeltaAboveCap" || x.name === "StressedHealthFactorBelowMin")) return;
-  const nav = risk.navUsd;
-  const plan = planBookHedge(b.positions, b.market, BOOK_LIMITS, {
-    stress,
-    targetNetDeltaBps: 2_000,
-    swapCostBps: 30,
-    liquidationThresholdBps: { USDC: 8_000, WETH: 8_250, WBTC: 7_800 },
-    reserveBaseToken: nav * 0.15, // the withdrawal buffer (minIdleBps 10 %) and room for the spot keeper
+  const [a0, a1] = wethIs0 ? [wethUnits, usdcUnits] : [usdcUnits, wethUnits];
+  const steps = await openLpSteps(bookEnv, {
+    fee: s.fees.WETH,
+    tickLower: lo,
+    tickUpper: hi,
+    amount0: a0,
+    amount1: a1,
   });
-  const lending = plan.actions.filter(
-    (a): a is Exclude<(typeof plan.actions)[number], { kind: "lpBurn" | "lpMint" }> =>
-      a.kind !== "lpBurn" && a.kind !== "lpMint",
-  );
-  if (lending.length === 0) return;
-  for (const d of plan.delta) {
-    log(
-      `  book: hedge ${d.asset}: net delta ${(d.netDeltaBpsBefore / 100).toFixed(2)} % -> ${(d.netDeltaBpsAfter / 100).toFixed(2)} % (target ${(d.targetNetDeltaBps / 100).toFixed(2)} %, bound by ${d.binding})`,
-    );
-  }
-  for (const a of lending)
-    log(
-      `  book:   ${a.kind === "swap" ? `swap ${a.amountInToken.toFixed(4)} ${a.assetIn} -> ${a.assetOut}` : `${a.kind} ${a.amountToken.toFixed(4)} ${a.asset}`}  (${a.reason})`,
-    );
-  await networkHelpers.time.increase(Number(onChain.cooldownSeconds));
-  await refreshFeeds();
-  await sendSteps(
-    await hedgeSteps(bookEnv, lending, Number(onChain.maxSlippageBps)),
-    "delta hedge (borrow on Aave, sell)",
-  );
-  const after = await readBook(bookEnv);
-  const riskAfter = bookRisk(after.positions, after.market, BOOK_LIMITS, stress);
-  for (const line of describeBook(after, riskAfter, BOOK_LIMITS)) log(`  book (hedged): ${line}`);
+  const st = await readState(ctx);
+  const p: KeeperPlan = {
+    planId: ethers.id(`open-lp-${st.blockNumber}`),
+    deadline: BigInt(st.timestamp + 600),
+    trades: steps,
+    lines: [`open LP ±25 % on WETH/USDC 0.05 % (ticks ${lo}..${hi}), 25,000 USD of each token`],
+    guards: [],
+    skipped: [],
+    violations: [],
+  };
+  log(`  book: ${p.lines[0]}`);
+  const r = await sendPlan(ctx, p, "open LP");
+  if (r.outcome === "confirmed") bookPlans++;
 }
 
-/** The vault's custom error behind a failed simulation or send, by name and arguments. */
-function describeRevert(e: unknown): string {
-  const data = (e as { data?: string }).data;
-  const parsed = typeof data === "string" ? s.vault.interface.parseError(data) : null;
-  return parsed ? `${parsed.name}(${parsed.args.join(", ")})` : String((e as Error).message ?? e).split("\n")[0];
+async function manageBook() {
+  const r = await runBookCycle(ctx, bookEnv, bookPolicy);
+  if (r.outcome === "confirmed") bookPlans++;
 }
 
 let lastPrices = pre.at(-1)!;
@@ -410,16 +342,14 @@ for (const [day, prices] of days.entries()) {
   }
   await report(r.targets?.weights ?? TARGETS, sharePrice0);
   lastPrices = prices;
-  try {
-    if (day === 0) {
-      await networkHelpers.time.increase(Number(onChain.cooldownSeconds));
-      await refreshFeeds();
-      await openLp(prices.ETH);
-    }
-    await manageBook();
-  } catch (e) {
-    log(`  book: plan refused: ${describeRevert(e)}`);
+  if (day === 0) {
+    await networkHelpers.time.increase(Number(onChain.cooldownSeconds));
+    await refreshFeeds();
+    await openLp(prices.ETH);
   }
+  await networkHelpers.time.increase(Number(onChain.cooldownSeconds));
+  await refreshFeeds();
+  await manageBook();
   log("");
 }
 

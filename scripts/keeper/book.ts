@@ -8,20 +8,26 @@
  * happens here only, through `scripts/lib/units.ts` (toUnits / fromUnits / fromWad), with each token's decimals read
  * from the vault's price source.
  */
-import { AbiCoder, Contract, type Provider } from "ethers";
+import { AbiCoder, Contract, keccak256, toUtf8Bytes, type Provider } from "ethers";
 import { book as bookNs } from "../../optimizer/index.ts";
 import type { MarketState, Position } from "../../optimizer/instruments/position.ts";
 import type { BookAction, BookLimits, BookRisk } from "../../optimizer/book/types.ts";
-import type { BallastVault } from "../../types/ethers-contracts/index.js";
-import type { StackBook } from "../lib/localStack.ts";
+import {
+  AaveV3LendingModule__factory,
+  UniswapV3LiquidityModule__factory,
+  type AaveV3LendingModule,
+  type BallastVault,
+  type UniswapV3LiquidityModule,
+} from "../../types/ethers-contracts/index.js";
+import type { Deployment } from "../lib/deployments.ts";
+import { encodePath } from "../replica/uniswapV3.ts";
+import { encodeLpBurn, encodeLpFund, encodeLpMint } from "../lib/lpModule.ts";
 import { fromUnits, fromWad, oracleMinOut, toUnits } from "../lib/units.ts";
 import { AAVE_RISK_PARAMS, accountData } from "../replica/aaveV3.ts";
 
 const abi = AbiCoder.defaultAbiCoder();
 /** Aave module operations (contracts/modules/AaveV3LendingModule.sol). */
 export const AaveOp = { SUPPLY: 1, WITHDRAW: 2, BORROW: 3, REPAY: 4 } as const;
-/** Uniswap V3 liquidity module operations (contracts/modules/UniswapV3LiquidityModule.sol). */
-export const LpOp = { FUND: 1, MINT: 2, INCREASE: 3, DECREASE: 4, COLLECT: 5, BURN: 6 } as const;
 
 /** One step of a vault plan (the Solidity `Trade`). */
 export interface PlanStep {
@@ -39,10 +45,18 @@ export interface BookToken {
   decimals: number;
 }
 
+/** The vault's position modules, found through `vault.modules()` by protocol id. */
+export interface BookModules {
+  lending: AaveV3LendingModule;
+  liquidity: UniswapV3LiquidityModule;
+  /** The Aave V3 Pool the lending module is an account of (`getUserAccountData`). */
+  aavePool: Contract;
+}
+
 /** Everything the book keeper needs: the vault, its modules, the tokens by symbol, the swap adapter and paths. */
 export interface BookEnv {
   vault: BallastVault;
-  book: StackBook;
+  book: BookModules;
   provider: Provider;
   tokens: Record<string, BookToken>;
   baseSymbol: string;
@@ -59,6 +73,57 @@ export interface ChainBook {
   market: MarketState;
   aaveHealthFactor: number;
   lpIds: bigint[];
+  /** NFT id of each LP position, by its index in `positions` (what the optimizer's LP actions refer to). */
+  lpTokenIdByIndex: Map<number, bigint>;
+}
+
+const AAVE_POOL_ABI = [
+  "function getUserAccountData(address) view returns (uint256,uint256,uint256,uint256,uint256,uint256)",
+];
+
+/**
+ * The book environment of a deployed vault: its modules (by protocol id, through `vault.modules()`), the tokens and
+ * swap paths of the deployment. Throws when the vault has no Aave V3 lending or Uniswap V3 liquidity module.
+ */
+export async function bookEnvFromDeployment(
+  vault: BallastVault,
+  deployment: Deployment,
+  provider: Provider,
+  runner: Parameters<typeof AaveV3LendingModule__factory.connect>[1],
+): Promise<BookEnv> {
+  const ids = { aave: keccak256(toUtf8Bytes("aave-v3")), uniswap: keccak256(toUtf8Bytes("uniswap-v3")) };
+  let lending: AaveV3LendingModule | undefined;
+  let liquidity: UniswapV3LiquidityModule | undefined;
+  for (const m of await vault.modules()) {
+    const id = await new Contract(m, ["function protocolId() view returns (bytes32)"], provider).protocolId();
+    if (id === ids.aave) lending = AaveV3LendingModule__factory.connect(m, runner);
+    if (id === ids.uniswap) liquidity = UniswapV3LiquidityModule__factory.connect(m, runner);
+  }
+  if (!lending || !liquidity) {
+    throw new Error(
+      `book: vault ${await vault.getAddress()} has no ${lending ? "" : "Aave V3 lending "}${liquidity ? "" : "Uniswap V3 liquidity "}module (vault.modules())`,
+    );
+  }
+  const base = deployment.baseAsset;
+  const tokens: Record<string, BookToken> = {
+    [base.symbol]: { symbol: base.symbol, address: base.address, decimals: base.decimals },
+  };
+  const paths: Record<string, string> = {};
+  for (const a of deployment.assets) {
+    tokens[a.symbol] = { symbol: a.symbol, address: a.address, decimals: a.decimals };
+    paths[`${a.symbol}>${base.symbol}`] = encodePath([a.address, base.address], [a.poolFee]);
+    paths[`${base.symbol}>${a.symbol}`] = encodePath([base.address, a.address], [a.poolFee]);
+  }
+  return {
+    vault,
+    book: { lending, liquidity, aavePool: new Contract(await lending.pool(), AAVE_POOL_ABI, provider) },
+    provider,
+    tokens,
+    baseSymbol: base.symbol,
+    swapAdapter: deployment.contracts.adapter,
+    positionManager: deployment.uniswap.positionManager,
+    paths,
+  };
 }
 
 const NPM_ABI = [
@@ -100,7 +165,9 @@ export async function readBook(env: BookEnv): Promise<ChainBook> {
   const lp = env.book.liquidity;
   const npm = new Contract(env.positionManager, NPM_ABI, env.provider);
   const lpIds = [...(await lp.positionIds())];
+  const lpTokenIdByIndex = new Map<number, bigint>();
   for (const id of lpIds) {
+    lpTokenIdByIndex.set(positions.length, id);
     const p = await npm.positions(id);
     const [t0, t1] = [symbolOf(p[2]), symbolOf(p[3])];
     positions.push({
@@ -134,9 +201,9 @@ export async function readBook(env: BookEnv): Promise<ChainBook> {
       debt.push({ asset: sym, amountToken: fromUnits(rep.debtAmounts[j], bySymbol[sym].decimals) });
   }
   if (collateral.length > 0 || debt.length > 0) positions.push({ kind: "lending", id: "aave", collateral, debt });
-  const acct = await accountData(env.book.aave.pool, await env.book.lending.getAddress());
+  const acct = await accountData(env.book.aavePool, await env.book.lending.getAddress());
   const aaveHealthFactor = acct.totalDebtUsdE8 === 0n ? Infinity : fromWad(acct.healthFactorWad);
-  return { positions, market: { pricesUsd, rateAnnual: 0 }, aaveHealthFactor, lpIds };
+  return { positions, market: { pricesUsd, rateAnnual: 0 }, aaveHealthFactor, lpIds, lpTokenIdByIndex };
 }
 
 /** One line per figure the issue asks for: net delta, short gamma, leverage, health factor (now and stressed). */
@@ -173,23 +240,28 @@ export function describeBook(b: ChainBook, risk: BookRisk, limits: BookLimits): 
 }
 
 /**
- * Turns the optimizer's hedge actions into vault plan steps. Lending actions go to the Aave module; swaps go through
- * the swap adapter with min-out at the vault's own oracle floor (`maxSlippageBps` below the oracle-implied output).
- * LP range changes are not translated here (the demo's range is chosen inside the gamma cap): they throw.
+ * Turns the optimizer's hedge actions into vault plan steps. LP range changes (burn, rebalancing swap, mint) keep
+ * their order and come first, as the optimizer plans them; lending actions go to the Aave module; swaps go through the
+ * swap adapter with min-out at the vault's own oracle floor (`maxSlippageBps` below the oracle-implied output).
+ * `lpTokenIdByIndex` names the NFT behind each LP position index (from `readBook`).
  */
 export async function hedgeSteps(
   env: BookEnv,
   actions: readonly BookAction[],
   maxSlippageBps: number,
+  lpTokenIdByIndex: ReadonlyMap<number, bigint> = new Map(),
 ): Promise<PlanStep[]> {
   const lending = await env.book.lending.getAddress();
-  const steps: PlanStep[] = [];
-  // The optimizer's plan is an end state; Aave checks loan-to-value on every borrow. When the plan only adds (supply,
-  // borrow, sell), supply all collateral first — the sale's proceeds from idle base, which the sale refills — so
-  // each borrow is covered when it happens. Plans that withdraw or repay keep their order (it is causal there).
+  const lastLp = actions.map((a) => a.kind === "lpMint" || a.kind === "lpBurn").lastIndexOf(true);
+  const lpPart = actions.slice(0, lastLp + 1);
+  // The optimizer's plan is an end state; Aave checks loan-to-value on every borrow. When the delta part only adds
+  // (supply, borrow, sell), supply all collateral first — the sale's proceeds from idle base, which the sale refills
+  // — so each borrow is covered when it happens. Parts that withdraw or repay keep their order (it is causal there).
   const rank: Record<string, number> = { supply: 0, borrow: 1, swap: 2 };
-  const additive = actions.every((a) => a.kind in rank);
-  const ordered = additive ? [...actions].sort((x, y) => rank[x.kind] - rank[y.kind]) : actions;
+  const deltaPart = actions.slice(lastLp + 1);
+  const additive = deltaPart.every((a) => a.kind in rank);
+  const ordered = [...lpPart, ...(additive ? [...deltaPart].sort((x, y) => rank[x.kind] - rank[y.kind]) : deltaPart)];
+  const steps: PlanStep[] = [];
   for (const a of ordered) {
     if (a.kind === "supply" || a.kind === "repay") {
       const t = env.tokens[a.asset];
@@ -238,41 +310,65 @@ export async function hedgeSteps(
         minAmountOut,
         data: path,
       });
-    } else {
-      throw new Error(`book: ${a.kind} (LP range change) is not translated into vault steps by this keeper yet`);
+    } else if (a.kind === "lpBurn") {
+      const tokenId = lpTokenIdByIndex.get(a.positionIndex);
+      if (tokenId === undefined) throw new Error(`book: no NFT behind LP position ${a.positionIndex}`);
+      const lp = await env.book.liquidity.getAddress();
+      const t0 = await env.book.liquidity.token0();
+      steps.push({
+        adapter: lp,
+        tokenIn: t0,
+        tokenOut: t0,
+        amountIn: 0n,
+        minAmountOut: 0n,
+        data: encodeLpBurn(tokenId),
+      });
+    } else if (a.kind === "lpMint") {
+      const [t0, t1] = [env.tokens[a.token0], env.tokens[a.token1]];
+      steps.push(
+        ...(await openLpSteps(env, {
+          fee: Number(await feeOfLp(env, lpTokenIdByIndex.get(a.positionIndex))),
+          tickLower: a.tickLower,
+          tickUpper: a.tickUpper,
+          amount0: toUnits(a.amount0Token, t0.decimals),
+          amount1: toUnits(a.amount1Token, t1.decimals),
+        })),
+      );
     }
   }
   return steps;
 }
 
-/** Plan steps that open an LP position: FUND `amount0`/`amount1` (token order of the module) then MINT. */
+/** Fee tier of the pool an LP position sits in (the re-mint of a range change goes to the same pool). */
+async function feeOfLp(env: BookEnv, tokenId: bigint | undefined): Promise<bigint> {
+  if (tokenId === undefined) throw new Error("book: an LP mint must replace a position the module holds");
+  const p = await new Contract(env.positionManager, NPM_ABI, env.provider).positions(tokenId);
+  return p[4] as bigint;
+}
+
+/**
+ * Plan steps that open an LP position: FUND `amount0` of token0, then MINT pulling `amount1` of token1 (token order of
+ * the module). Minimum amounts are 0: the vault's value-loss check at oracle prices (`ValueLossAboveCap`) is what
+ * refuses a mint into a moved pool, not the pool's own quote.
+ */
 export async function openLpSteps(
   env: BookEnv,
   p: { fee: number; tickLower: number; tickUpper: number; amount0: bigint; amount1: bigint },
 ): Promise<PlanStep[]> {
   const lp = await env.book.liquidity.getAddress();
   const [t0, t1] = [await env.book.liquidity.token0(), await env.book.liquidity.token1()];
-  const mintArgs = abi.encode(
-    ["uint24", "int24", "int24", "uint256", "uint256", "uint256", "uint256"],
-    [p.fee, p.tickLower, p.tickUpper, p.amount0, p.amount1, 0n, 0n],
-  );
+  const mint = encodeLpMint({
+    fee: p.fee,
+    tickLower: p.tickLower,
+    tickUpper: p.tickUpper,
+    amount0Desired: p.amount0,
+    amount1Desired: p.amount1,
+    amount0Min: 0n,
+    amount1Min: 0n,
+  });
   return [
-    {
-      adapter: lp,
-      tokenIn: t0,
-      tokenOut: t0,
-      amountIn: p.amount0,
-      minAmountOut: 0n,
-      data: abi.encode(["uint8", "bytes"], [LpOp.FUND, "0x"]),
-    },
-    {
-      adapter: lp,
-      tokenIn: t1,
-      tokenOut: t1,
-      amountIn: p.amount1,
-      minAmountOut: 0n,
-      data: abi.encode(["uint8", "bytes"], [LpOp.MINT, mintArgs]),
-    },
+    { adapter: lp, tokenIn: t0, tokenOut: t0, amountIn: p.amount0, minAmountOut: 0n, data: encodeLpFund() },
+    { adapter: lp, tokenIn: t1, tokenOut: t1, amountIn: p.amount1, minAmountOut: 0n, data: mint },
   ];
 }
 

@@ -80,17 +80,39 @@ export async function runCycle(ctx: KeeperContext): Promise<CycleResult> {
       plan: p,
     });
 
+  const sent = await sendPlan(ctx, p, JSON.stringify(targets.weights), timed);
+  return done(sent.outcome, sent.reason, { targets, plan: p, txHash: sent.txHash, post: sent.post });
+}
+
+export interface SendResult {
+  outcome: "confirmed" | "failed" | "refused";
+  reason: string;
+  txHash?: string;
+  post?: VaultState;
+}
+
+/**
+ * The part every plan shares, whoever made it (the spot cycle, the book cycle): journal the plan, simulate it (a plan
+ * that fails here is never sent), sign and journal the transaction, broadcast, confirm and verify the post-state.
+ * A crash at any point is resumed from the journal by the next cycle: nothing is ever sent twice.
+ */
+export async function sendPlan(
+  ctx: KeeperContext,
+  p: KeeperPlan,
+  note: string,
+  timed: <T>(name: string, f: () => Promise<T>) => Promise<T> = (_n, f) => f(),
+): Promise<SendResult> {
   const journalTrades = JSON.stringify(p.trades, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
-  ctx.journal.planned(p.planId, journalTrades, JSON.stringify(targets.weights), p.deadline);
+  ctx.journal.planned(p.planId, journalTrades, note, p.deadline);
   await ctx.hooks?.afterStep?.("planned", p.planId);
 
   const sim = await timed("simulate", () => simulate(ctx, p));
   if (!sim.ok) {
     ctx.journal.failed(p.planId, `simulation: ${sim.reason}`);
-    return done("refused", `simulation refused plan ${p.planId.slice(0, 10)}: ${sim.reason}; nothing sent`, {
-      targets,
-      plan: p,
-    });
+    return {
+      outcome: "refused",
+      reason: `simulation refused plan ${p.planId.slice(0, 10)}: ${sim.reason}; nothing sent`,
+    };
   }
   ctx.journal.simulated(p.planId, sim.gasEstimate);
   await ctx.hooks?.afterStep?.("simulated", p.planId);
@@ -99,7 +121,7 @@ export async function runCycle(ctx: KeeperContext): Promise<CycleResult> {
   const sub = await timed("submit", () => submit(ctx, p, sim.gasEstimate));
   if (!sub.sent) {
     ctx.journal.failed(p.planId, `not sent: ${sub.reason}`);
-    return done("refused", `plan ${p.planId.slice(0, 10)} not sent: ${sub.reason}`, { targets, plan: p });
+    return { outcome: "refused", reason: `plan ${p.planId.slice(0, 10)} not sent: ${sub.reason}` };
   }
   ctx.journal.sent(p.planId, sub.txHash);
   ctx.log(
@@ -110,24 +132,20 @@ export async function runCycle(ctx: KeeperContext): Promise<CycleResult> {
   const c = await timed("confirm", () => confirm(ctx, p.planId, sub.txHash));
   if (!c.ok) {
     ctx.journal.failed(p.planId, c.reason);
-    return done(
-      "failed",
-      `plan ${p.planId.slice(0, 10)} tx ${sub.txHash} failed: ${c.reason}; a new plan is made next cycle`,
-      {
-        targets,
-        plan: p,
-        txHash: sub.txHash,
-      },
-    );
+    return {
+      outcome: "failed",
+      reason: `plan ${p.planId.slice(0, 10)} tx ${sub.txHash} failed: ${c.reason}; a new plan is made next cycle`,
+      txHash: sub.txHash,
+    };
   }
   ctx.journal.confirmed(p.planId, c.summary);
   await ctx.hooks?.afterStep?.("confirmed", p.planId);
-  return done("confirmed", `confirmed plan ${p.planId.slice(0, 10)}: tx ${sub.txHash}, ${c.summary}`, {
-    targets,
-    plan: p,
+  return {
+    outcome: "confirmed",
+    reason: `confirmed plan ${p.planId.slice(0, 10)}: tx ${sub.txHash}, ${c.summary}`,
     txHash: sub.txHash,
     post: c.post,
-  });
+  };
 }
 
 /** NAV in whole base-asset units (for log lines). */
