@@ -16,6 +16,7 @@ import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
 import {WindowLib} from "./libraries/WindowLib.sol";
 import {BookLib} from "./libraries/BookLib.sol";
+import {BreakerLib} from "./libraries/BreakerLib.sol";
 import {OracleRouter} from "./OracleRouter.sol";
 import {RiskBudget} from "./RiskBudget.sol";
 
@@ -266,10 +267,18 @@ contract BallastVault is
         if (planExecuted[planId]) revert ErrorsLib.PlanAlreadyExecuted(planId);
         _checkCooldown();
         planExecuted[planId] = true;
-        _lastRebalanceAt = uint64(block.timestamp);
+        _breaker.lastRebalanceAt = uint64(block.timestamp);
 
-        bool deRiskOnly = isShutdown || _observeSharePrice(_sharePriceWad(_nav(Math.Rounding.Floor)));
-        BookLib.Env memory env = BookLib.Env(asset(), deRiskOnly, planId, _params, _assets, _modules);
+        // The breaker observes NAV per share inside BookLib, from the same valuation the plan is checked on.
+        BookLib.Env memory env = BookLib.Env(
+            asset(),
+            isShutdown,
+            planId,
+            totalSupply() + 10 ** DECIMALS_OFFSET,
+            _params,
+            _assets,
+            _modules
+        );
         BookLib.Outcome memory out = BookLib.rebalance(
             trades,
             env,
@@ -277,7 +286,8 @@ contract BallastVault is
             _sources,
             _assetRisk,
             _protocolCapBps,
-            _window
+            _window,
+            _breaker
         );
         emit EventsLib.Rebalanced(
             planId,
@@ -473,7 +483,8 @@ contract BallastVault is
         view
         returns (uint256 highWaterMarkWad, uint256 highWaterMarkAt, bool tripped, uint256 lastRebalanceAt)
     {
-        return (_highWaterMarkWad, _highWaterMarkAt, _breakerTripped, _lastRebalanceAt);
+        BreakerLib.Breaker memory b = _breaker;
+        return (b.highWaterMarkWad, b.highWaterMarkAt, b.tripped, b.lastRebalanceAt);
     }
 
     /// @notice NAV per share in WAD at `nav` base units (same virtual shares as the ERC-4626 conversions).

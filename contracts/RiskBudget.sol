@@ -5,6 +5,7 @@ import {RiskParams} from "./interfaces/IBallastVault.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
 import {WindowLib} from "./libraries/WindowLib.sol";
+import {BreakerLib} from "./libraries/BreakerLib.sol";
 
 /// @title RiskBudget
 /// @notice The parameters of the risk budget and the bookkeeping they need, nothing else: vault-wide limits
@@ -27,10 +28,7 @@ abstract contract RiskBudget {
     mapping(bytes32 protocolId => uint16 capBps) internal _protocolCapBps;
     WindowLib.Window internal _window;
 
-    uint128 internal _highWaterMarkWad; // NAV per share, 1e18 fixed point
-    uint64 internal _highWaterMarkAt;
-    uint64 internal _lastRebalanceAt;
-    bool internal _breakerTripped;
+    BreakerLib.Breaker internal _breaker;
 
     /// @notice The vault-wide limits.
     function riskParams() external view returns (RiskParams memory) {
@@ -121,40 +119,22 @@ abstract contract RiskBudget {
 
     /// @dev Cooldown between rebalances.
     function _checkCooldown() internal view {
-        uint256 readyAt = uint256(_lastRebalanceAt) + _params.cooldownSeconds;
-        if (_lastRebalanceAt != 0 && block.timestamp < readyAt) {
+        uint256 last = _breaker.lastRebalanceAt;
+        uint256 readyAt = last + _params.cooldownSeconds;
+        if (last != 0 && block.timestamp < readyAt) {
             revert ErrorsLib.CooldownActive(readyAt, block.timestamp);
         }
     }
 
-    /// @dev Observes the NAV per share: moves the high-water mark (a new high, or a new window when the mark is older
-    /// than `drawdownWindowSeconds`) and trips the breaker when the fall from the mark exceeds `maxDrawdownBps`.
-    /// @return tripped Whether the breaker is tripped after this observation.
+    /// @dev Observes the NAV per share (see `BreakerLib.observe`).
     function _observeSharePrice(uint256 sharePriceWad) internal returns (bool tripped) {
-        uint256 hwm = _highWaterMarkWad;
-        if (
-            hwm == 0 ||
-            sharePriceWad >= hwm ||
-            block.timestamp > uint256(_highWaterMarkAt) + _params.drawdownWindowSeconds
-        ) {
-            _highWaterMarkWad = uint128(sharePriceWad);
-            _highWaterMarkAt = uint64(block.timestamp);
-            return _breakerTripped;
-        }
-        if (_breakerTripped) return true;
-        // Exact comparison (the event reports bps rounded up): a fall of 20.001 % exceeds a 20 % limit.
-        if ((hwm - sharePriceWad) * BPS > uint256(_params.maxDrawdownBps) * hwm) {
-            _breakerTripped = true;
-            emit EventsLib.BreakerTripped(sharePriceWad, hwm, _ceilDiv((hwm - sharePriceWad) * BPS, hwm));
-            return true;
-        }
-        return false;
+        return BreakerLib.observe(_breaker, sharePriceWad, _params.maxDrawdownBps, _params.drawdownWindowSeconds);
     }
 
     function _resetBreaker(uint256 sharePriceWad) internal {
-        _breakerTripped = false;
-        _highWaterMarkWad = uint128(sharePriceWad);
-        _highWaterMarkAt = uint64(block.timestamp);
+        _breaker.tripped = false;
+        _breaker.highWaterMarkWad = uint128(sharePriceWad);
+        _breaker.highWaterMarkAt = uint64(block.timestamp);
         emit EventsLib.BreakerReset(sharePriceWad, msg.sender);
     }
 

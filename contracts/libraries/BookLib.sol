@@ -13,6 +13,7 @@ import {ErrorsLib} from "./ErrorsLib.sol";
 import {EventsLib} from "./EventsLib.sol";
 import {OracleLib} from "./OracleLib.sol";
 import {WindowLib} from "./WindowLib.sol";
+import {BreakerLib} from "./BreakerLib.sol";
 import {PositionChecksLib, Valuation} from "./PositionChecksLib.sol";
 import {RiskBudget} from "../RiskBudget.sol";
 
@@ -32,8 +33,9 @@ library BookLib {
     /// once), the base asset, whether only de-risking is allowed, and the plan's id.
     struct Env {
         address base;
-        bool deRiskOnly;
+        bool deRiskOnly; // shutdown; the breaker's observation is added in `rebalance`
         bytes32 planId;
+        uint256 supplyWithVirtual; // totalSupply + the virtual shares (NAV per share for the breaker)
         RiskParams params;
         address[] assets;
         address[] modules;
@@ -96,16 +98,35 @@ library BookLib {
         mapping(address => OracleRouter.PriceSource) storage sources,
         mapping(address asset => RiskBudget.AssetRisk) storage assetRisk,
         mapping(bytes32 protocolId => uint16) storage protocolCapBps,
-        WindowLib.Window storage window
+        WindowLib.Window storage window,
+        BreakerLib.Breaker storage breaker
     ) external returns (Outcome memory out) {
         (, Valuation memory pre) = _valuation(env.assets, env.modules, sources, env.base, true, false);
         if (pre.nav == 0) revert ErrorsLib.ZeroAmount();
-        Totals memory totals = _runSteps(trades, pre, env, isAdapter, sources);
+        Totals memory totals = _runSteps(trades, pre, _observeBreaker(env, pre.nav, breaker), isAdapter, sources);
         Valuation memory post = _revalue(pre, env, sources);
         out.slippage = _settle(pre, post, totals, env.params.maxSlippageBps);
         (out.preNav, out.postNav, out.turnover) = (pre.nav, post.nav, totals.turnover);
         out.turnoverBps = _checkTurnoverAndWindow(window, env.params, out.turnover, out.slippage, out.preNav);
         PositionChecksLib.checkPositions(assetRisk, protocolCapBps, env.params, pre, post);
+    }
+
+    /// @dev The drawdown breaker observes NAV per share before any step (same virtual shares as ERC-4626's
+    /// conversions); once tripped, or under shutdown, only de-risking steps pass.
+    function _observeBreaker(
+        Env calldata env,
+        uint256 navBefore,
+        BreakerLib.Breaker storage breaker
+    ) private returns (Env memory e) {
+        e = env;
+        uint256 sharePriceWad = Math.mulDiv(navBefore + 1, 1e18, env.supplyWithVirtual);
+        bool tripped = BreakerLib.observe(
+            breaker,
+            sharePriceWad,
+            env.params.maxDrawdownBps,
+            env.params.drawdownWindowSeconds
+        );
+        e.deRiskOnly = env.deRiskOnly || tripped;
     }
 
     /// @dev The plan's steps in order: swaps through whitelisted adapters, actions on registered modules. Prices the
