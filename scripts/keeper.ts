@@ -1,6 +1,8 @@
 /**
  * The keeper: `tsx scripts/keeper.ts --network localhost [--config keeper.json] [--loop] [--interval 3600]
- * [--dry-run] [--prices prices.csv] [--journal file.sqlite] [--account 2]`.
+ * [--dry-run] [--prices prices.csv] [--journal file.sqlite] [--account 2]`. When the vault has position modules
+ * (Uniswap V3 liquidity, Aave V3) each cycle first runs the book cycle (scripts/keeper/bookCycle.ts): risk of the book
+ * under the stress library and, when it breaks the keeper's book budget, a hedge plan.
  *
  *   readState → optimize → plan → simulate → submit → confirm → record      (scripts/keeper/*, one module per step)
  *
@@ -13,6 +15,9 @@ import { parseArgs } from "node:util";
 import { loadKeeperConfig, KeeperConfigError } from "./keeper/config.ts";
 import { createKeeperContext } from "./keeper/context.ts";
 import { runCycle } from "./keeper/cycle.ts";
+import { bookEnvFromDeployment } from "./keeper/book.ts";
+import { bookPolicyFromConfig, runBookCycle } from "./keeper/bookCycle.ts";
+import { riskParamsFromChain } from "./lib/deployVault.ts";
 import { consoleLog } from "./keeper/log.ts";
 import { connect, loadSigner } from "./lib/connect.ts";
 import { deploymentPath } from "./lib/deployments.ts";
@@ -77,7 +82,21 @@ async function main(): Promise<void> {
   let stop = false;
   process.once("SIGINT", () => (stop = true));
   process.once("SIGTERM", () => (stop = true));
+  const hasBook = config.book.enabled && (await ctx.vault.modules()).length > 0;
+  const bookEnv = hasBook
+    ? await bookEnvFromDeployment(ctx.vault, c.deployment, c.provider, signer as never)
+    : undefined;
   do {
+    // The book first: a hedge reduces risk, the spot cycle then trades around it (each respects the cooldown).
+    if (bookEnv) {
+      const params = riskParamsFromChain(await ctx.vault.riskParams());
+      const b = await runBookCycle(
+        ctx,
+        bookEnv,
+        bookPolicyFromConfig(params, c.deployment.baseAsset.symbol, config.book),
+      );
+      consoleLog(`book cycle: ${b.outcome}`);
+    }
     const r = await runCycle(ctx);
     consoleLog(
       `cycle: ${r.outcome}; timings ${Object.entries(r.timings)

@@ -21,6 +21,7 @@ import {
 import { sendPlan, type CycleOutcome } from "./cycle.ts";
 import { readState } from "./readState.ts";
 import { resume } from "./resume.ts";
+import type { KeeperConfig } from "./config.ts";
 import type { KeeperContext, KeeperPlan } from "./types.ts";
 
 /** How the keeper manages the book, on top of the vault's own limits. */
@@ -35,6 +36,20 @@ export interface BookPolicy {
   reserveIdleFraction: number;
   /** Liquidation thresholds (bps) of assets the hedge may newly supply on Aave. */
   liquidationThresholdBps: Record<string, number>;
+}
+
+/** The book policy of a keeper config (`book` section) on top of the vault's on-chain limits. */
+export function bookPolicyFromConfig(params: RiskParams, baseSymbol: string, c: KeeperConfig["book"]): BookPolicy {
+  const p = defaultBookPolicy(params, baseSymbol, {
+    swapCostBps: c.swapCostBps,
+    ...(c.reserveIdleFraction !== undefined ? { reserveIdleFraction: c.reserveIdleFraction } : {}),
+  });
+  const band = c.maxNetDeltaBps ?? p.limits.maxNetDeltaBps;
+  return {
+    ...p,
+    limits: { ...p.limits, maxNetDeltaBps: band, minStressedHealthFactor: c.minStressedHealthFactor },
+    targetNetDeltaBps: c.targetNetDeltaBps ?? Math.round(band * 0.8),
+  };
 }
 
 /** The vault's own book limits, a net-delta band of `maxNetDeltaBps` (default the vault's cap) and a 1.05 stress floor. */

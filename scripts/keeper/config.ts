@@ -38,8 +38,31 @@ export const keeperConfigSchema = z
     /** CSV of prices (date,asset,close) instead of the feeds' rounds. */
     pricesCsv: z.string().optional(),
     dryRun: z.boolean().default(false),
+    /** The non-linear book (LP and lending modules): hedged before each spot cycle when the vault has modules. */
+    book: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The keeper's net-delta band per non-base asset, bps of NAV (default: the vault's maxNetDeltaBps). */
+        maxNetDeltaBps: z.number().int().min(0).max(10_000).optional(),
+        /** Where a hedge lands, bps of NAV, signed (default 80 % of the band). */
+        targetNetDeltaBps: z.number().int().min(-10_000).max(10_000).optional(),
+        /** Health-factor floor under every scenario of the stress library (a ratio; liquidation is below 1). */
+        minStressedHealthFactor: z.number().min(1).default(1.05),
+        swapCostBps: z.number().min(0).max(1_000).default(30),
+        /** Idle base asset a hedge never spends, fraction of NAV (default 1.5 × the vault's minIdleBps). */
+        reserveIdleFraction: z.number().min(0).max(1).optional(),
+      })
+      .default({}),
   })
   .superRefine((c, ctx) => {
+    const band = c.book.maxNetDeltaBps;
+    if (band !== undefined && c.book.targetNetDeltaBps !== undefined && Math.abs(c.book.targetNetDeltaBps) > band) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["book", "targetNetDeltaBps"],
+        message: `|target| ${Math.abs(c.book.targetNetDeltaBps)} bps must be inside the band of ${band} bps`,
+      });
+    }
     const sum = Object.values(c.targets).reduce((a, b) => a + b, 0);
     if (Math.abs(sum - 1) > 1e-6) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["targets"], message: `weights must sum to 1, got ${sum}` });

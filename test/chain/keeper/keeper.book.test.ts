@@ -10,7 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { bookEnvFromDeployment, openLpSteps, readBook } from "../../../scripts/keeper/book.ts";
-import { defaultBookPolicy, runBookCycle, type BookPolicy } from "../../../scripts/keeper/bookCycle.ts";
+import {
+  bookPolicyFromConfig,
+  defaultBookPolicy,
+  runBookCycle,
+  type BookPolicy,
+} from "../../../scripts/keeper/bookCycle.ts";
+import { KeeperConfigError, parseKeeperConfig } from "../../../scripts/keeper/config.ts";
 import { sendPlan } from "../../../scripts/keeper/cycle.ts";
 import { readState } from "../../../scripts/keeper/readState.ts";
 import type { KeeperContext } from "../../../scripts/keeper/types.ts";
@@ -166,5 +172,24 @@ describe("keeper: the book cycle (LP + Aave hedge)", function () {
     });
     expect(r2.outcome, lines.join("\n")).to.equal("noTrade");
     expect(await keeperNonce()).to.equal(nonce0);
+  });
+
+  it("config: the book section is validated (a target outside the band is refused by name) and maps onto the policy", async function () {
+    const base = { targets: { USDC: 0.5, WETH: 0.5 }, journalPath: ":memory:" };
+    expect(() => parseKeeperConfig({ ...base, book: { maxNetDeltaBps: 2_000, targetNetDeltaBps: 2_500 } })).to.throw(
+      KeeperConfigError,
+      /book\.targetNetDeltaBps/,
+    );
+    expect(() => parseKeeperConfig({ ...base, book: { minStressedHealthFactor: 0.9 } })).to.throw(
+      KeeperConfigError,
+      /book\.minStressedHealthFactor/,
+    );
+    const config = parseKeeperConfig({ ...base, book: { maxNetDeltaBps: 3_000, minStressedHealthFactor: 1.2 } });
+    const params = riskParamsFromChain(await f.s.vault.riskParams());
+    const policy = bookPolicyFromConfig(params, "USDC", config.book);
+    expect(policy.limits.maxNetDeltaBps).to.equal(3_000);
+    expect(policy.targetNetDeltaBps).to.equal(2_400);
+    expect(policy.limits.minStressedHealthFactor).to.equal(1.2);
+    expect(policy.limits.minHealthFactorBps).to.equal(params.minHealthFactorBps);
   });
 });
