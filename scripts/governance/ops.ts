@@ -37,13 +37,18 @@ export type Change =
   | { kind: "riskParam"; field: RiskParamField; value: bigint }
   | { kind: "assetCap"; symbol: string; value: number }
   | { kind: "protocolCap"; symbol: string; value: number }
-  | { kind: "unpause" };
+  | { kind: "unpause" }
+  | { kind: "addModule" | "removeModule"; address: string };
 
 export function parseChange(text: string): Change {
   if (text === "unpause") return { kind: "unpause" };
+  const mod = /^(addModule|removeModule):(0x[0-9a-fA-F]{40})$/.exec(text);
+  if (mod) return { kind: mod[1] as "addModule" | "removeModule", address: mod[2] };
   const m = /^(?:(cap|protocolCap):)?([A-Za-z0-9]+)=(\d+)$/.exec(text);
   if (!m)
-    throw new Error(`cannot read change "${text}": use field=value, cap:SYMBOL=bps, protocolCap:SYMBOL=bps or unpause`);
+    throw new Error(
+      `cannot read change "${text}": use field=value, cap:SYMBOL=bps, protocolCap:SYMBOL=bps, addModule:0x…, removeModule:0x… or unpause`,
+    );
   const [, scope, name, value] = m;
   if (scope === "cap") return { kind: "assetCap", symbol: name, value: Number(value) };
   if (scope === "protocolCap") return { kind: "protocolCap", symbol: name, value: Number(value) };
@@ -109,6 +114,19 @@ export async function encodeChange(b: Bound, c: Change, guardian = false): Promi
     }
     case "unpause":
       return { data: i.encodeFunctionData("unpause"), line: `paused: ${await b.vault.paused()} → false` };
+    case "addModule":
+    case "removeModule": {
+      if (guardian) throw new Error(`${c.kind} is governance only (the guardian can pause instead)`);
+      const before = await b.vault.modules();
+      const after =
+        c.kind === "addModule"
+          ? [...before, c.address]
+          : before.filter((m) => m.toLowerCase() !== c.address.toLowerCase());
+      return {
+        data: i.encodeFunctionData(c.kind, [c.address]),
+        line: `modules: [${before.join(", ")}] → [${after.join(", ")}]`,
+      };
+    }
   }
 }
 

@@ -76,4 +76,30 @@ describe("governance scripts through the timelock", function () {
     expect(lines.at(-2)).to.equal("guardian: paused: false → true (deposits and rebalances stop; exits stay open)");
     expect(await f.s.vault.paused()).to.equal(true);
   });
+
+  it("modules: addModule/removeModule go through the timelock, printed as old → new module lists", async function () {
+    const b = await deployKeeperFixture(ethers, { book: true });
+    const gov = bind(b.deployment, b.s.proposer);
+    const extra = await ethers.deployContract("AaveV3LendingModule", [
+      await b.s.vault.getAddress(),
+      b.s.book!.aave.addresses.pool,
+      [await b.s.usdc.getAddress()],
+    ]);
+    const address = await extra.getAddress();
+    const lines: string[] = [];
+    const before = await b.s.vault.modules();
+    const added = await propose(gov, parseChange(`addModule:${address}`), (l) => lines.push(l), "add");
+    expect(lines[0]).to.equal(
+      `propose: modules: [${before.join(", ")}] → [${[...before, address].join(", ")}] (executable after 172800 s)`,
+    );
+    await networkHelpers.time.increaseTo(added.readyAt);
+    await execute(gov, added.opId, (l) => lines.push(l));
+    expect(await b.s.vault.modules()).to.deep.equal([...before, address]);
+
+    const removed = await propose(gov, parseChange(`removeModule:${address}`), (l) => lines.push(l), "remove");
+    await networkHelpers.time.increaseTo(removed.readyAt);
+    await execute(gov, removed.opId, (l) => lines.push(l));
+    expect(await b.s.vault.modules()).to.deep.equal([...before]);
+    expect(() => parseChange("addModule:0x123")).to.throw(/cannot read change/);
+  });
 });
