@@ -57,6 +57,7 @@ library BookLib {
         uint256 slippage; // swaps: oracle value lost against the oracle-implied output
         uint256 moduleTurnover; // the module actions' part of `turnover`
         uint256 rounding; // oracle value of one unit of each step's tokens: what integer amounts may lose per step
+        uint256 touchedMask; // bit k: module k was called by a step
     }
 
     // ═════════════════════════════ valuation ═════════════════════════════
@@ -104,7 +105,7 @@ library BookLib {
         (, Valuation memory pre) = _valuation(env.assets, env.modules, sources, env.base, true, false);
         if (pre.nav == 0) revert ErrorsLib.ZeroAmount();
         Totals memory totals = _runSteps(trades, pre, _observeBreaker(env, pre.nav, breaker), isAdapter, sources);
-        Valuation memory post = _revalue(pre, env, sources);
+        Valuation memory post = _revalue(pre, env, sources, totals.touchedMask);
         out.slippage = _settle(pre, post, totals, env.params.maxSlippageBps);
         (out.preNav, out.postNav, out.turnover) = (pre.nav, post.nav, totals.turnover);
         out.turnoverBps = _checkTurnoverAndWindow(window, env.params, out.turnover, out.slippage, out.preNav);
@@ -142,7 +143,8 @@ library BookLib {
             Trade calldata t = trades[i];
             if (isAdapter[t.adapter]) {
                 _swapStep(i, t, pre, env, sources, totals);
-            } else if (_isModule(env.modules, t.adapter)) {
+            } else if (_moduleIndex(env.modules, t.adapter) < env.modules.length) {
+                totals.touchedMask |= 1 << _moduleIndex(env.modules, t.adapter);
                 _moduleStep(i, t, pre, env, sources, totals);
             } else {
                 revert ErrorsLib.AdapterNotAllowed(i, t.adapter);
@@ -194,16 +196,26 @@ library BookLib {
         ok = _fill(v, modules, sources, base, strict, roundUp);
     }
 
-    /// @dev The same book read again at the prices of `pre` (after a plan's steps ran).
+    /// @dev The same book read again at the prices of `pre` (after a plan's steps ran). A module no step called
+    /// reports what it reported before: same prices, same block, same state (only its uncollected LP fees could have
+    /// grown, if a swap step went through its pool; leaving them out is conservative).
     function _revalue(
         Valuation memory pre,
         Env memory env,
-        mapping(address => OracleRouter.PriceSource) storage sources
+        mapping(address => OracleRouter.PriceSource) storage sources,
+        uint256 touchedMask
     ) private view returns (Valuation memory v) {
         v.basePriceWad = pre.basePriceWad;
         v.tokens = pre.tokens;
         v.decimals = pre.decimals;
         v.prices = pre.prices;
+        uint256 m = env.modules.length;
+        v.reports = new ModuleReport[](m);
+        for (uint256 k; k < m; ++k) {
+            if (touchedMask & (1 << k) != 0) continue;
+            v.reports[k] = pre.reports[k];
+            v.reuseMask |= 1 << k;
+        }
         _fill(v, env.modules, sources, env.base, true, false);
     }
 
@@ -287,6 +299,7 @@ library BookLib {
         uint256 m = modules.length;
         v.moduleProtocols = new bytes32[](m);
         v.moduleNetValues = new uint256[](m);
+        if (v.reports.length != m) v.reports = new ModuleReport[](m);
         for (uint256 k; k < m; ++k) {
             if (!_addModule(v, k, modules[k], sources, base, strict, longAmounts, debtAmounts)) return false;
         }
@@ -348,7 +361,9 @@ library BookLib {
         (ok, mp) = _priceModule(v, IPositionModule(module).tokens(), sources, base, strict);
         if (!ok) return false;
         ModuleReport memory r;
-        if (strict) {
+        if (v.reuseMask & (1 << k) != 0) {
+            r = v.reports[k];
+        } else if (strict) {
             r = IPositionModule(module).report(mp.prices);
         } else {
             try IPositionModule(module).report(mp.prices) returns (ModuleReport memory soft) {
@@ -357,6 +372,7 @@ library BookLib {
                 return false;
             }
         }
+        v.reports[k] = r;
         uint256 longUsd; // the module's net value in USD (WAD): what its protocol's failure could take
         uint256 debtUsd;
         for (uint256 j; j < mp.idx.length; ++j) {
@@ -433,9 +449,9 @@ library BookLib {
 
     // ═════════════════════════════ execution ═════════════════════════════
 
-    function _isModule(address[] memory modules, address a) private pure returns (bool) {
-        for (uint256 k; k < modules.length; ++k) if (modules[k] == a) return true;
-        return false;
+    /// @dev Index of `a` in `modules`, or `modules.length` when it is not a registered module.
+    function _moduleIndex(address[] memory modules, address a) private pure returns (uint256 k) {
+        while (k < modules.length && modules[k] != a) ++k;
     }
 
     /// @dev Oracle prices and decimals of one step's two tokens, and the oracle-implied output.

@@ -5,6 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {RiskBudget} from "../RiskBudget.sol";
 import {ErrorsLib} from "./ErrorsLib.sol";
 import {RiskParams} from "../interfaces/IBallastVault.sol";
+import {ModuleReport} from "../interfaces/IPositionModule.sol";
 
 /// @dev Holdings at one set of oracle prices, in base-asset units. Index i of the per-asset arrays is `_assets[i]`.
 /// Long values are rounded down and debts up, so that NAV never flatters the book.
@@ -26,6 +27,8 @@ struct Valuation {
     address minHealthModule;
     bytes32[] moduleProtocols; // per registered module
     uint256[] moduleNetValues; // per module: long − debt, floored at 0 (what a protocol failure can take)
+    ModuleReport[] reports; // per module, as reported at these prices
+    uint256 reuseMask; // bit k: reuse reports[k] instead of asking module k again (a module no step touched)
 }
 
 /// @title PositionChecksLib
