@@ -1,10 +1,10 @@
 /**
  * One address book for Ethereum mainnet and for the local replica that mirrors it (scripts/replica/canonical.ts):
- * the canonical addresses of the tokens, Uniswap V3 contracts and Chainlink feeds Ballast touches, the block the fork
+ * the canonical addresses of the tokens, Uniswap V3 contracts, Aave V3 market and Chainlink feeds Ballast touches, the block the fork
  * suite pins, and the accounts ("whales") it impersonates to fund a depositor.
  *
  * The replica places its contracts at exactly these addresses (the real deployers' CREATE addresses where the real
- * bytecode is deployed, `hardhat_setCode` for stand-ins), so the fork suite, the keeper and the governance scripts use
+ * bytecode is deployed, `hardhat_setCode` for stand-ins; Aave V3 is the one exception, see `aaveV3`), so the fork suite, the keeper and the governance scripts use
  * the same addresses whether they run against mainnet (MAINNET_RPC_URL) or the replica.
  */
 import { getAddress, getCreateAddress } from "ethers";
@@ -45,6 +45,18 @@ export const MAINNET = {
     WBTC_USDC_3000: "0x99ac8cA7087fA4A2A1FB6357269965A2014ABc35",
   },
   poolFees: { WETH: 500, WBTC: 3000 },
+  /**
+   * Aave V3 Ethereum market (live since January 2023, so at PINNED_BLOCK too), from Aave's address book
+   * (bgd-labs/aave-address-book, `AaveV3Ethereum`). The Pool is an upgradeable proxy the PoolAddressesProvider created
+   * (its implementation changes with governance upgrades, the proxy address does not): the replica cannot place these
+   * at their canonical addresses and deploys its Aave V3 at ordinary addresses instead (scripts/replica/canonical.ts).
+   */
+  aaveV3: {
+    /** Pool proxy: `supply`, `borrow`, `getUserAccountData` (what the lending module is an account of). */
+    pool: "0x87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2",
+    /** PoolAddressesProvider: the market's registry (`getPool()` returns the address above). */
+    addressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e",
+  },
   /** Chainlink EACAggregatorProxy feeds, all 8 decimals, USD quoted. */
   feeds: {
     ETH_USD: "0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419",

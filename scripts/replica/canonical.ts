@@ -27,6 +27,12 @@
  *  - Pools WETH/USDC 0.05 % and WBTC/USDC 0.3 % are created by the canonical factory, hence at their mainnet CREATE2
  *    addresses (0x88e6…5640, 0x99ac…Bc35), and seeded with full-range liquidity at the feeds' last prices.
  *  - Whales (addressBook WHALES) receive the tokens the fork suite pulls from them.
+ *  - Aave V3 — the REAL @aave/core-v3 bytecode (scripts/replica/aaveV3.ts), but deployed at ORDINARY addresses (by
+ *    `funder`), NOT at the canonical ones of `MAINNET.aaveV3`: on mainnet the Pool and PoolConfigurator are proxies
+ *    the PoolAddressesProvider created, and the real deployer's nonces cannot be reproduced. Reserves USDC, WETH,
+ *    WBTC on the canonical tokens, priced by the canonical-address feeds (AaveOracle reads their `latestAnswer()`),
+ *    Aave's mainnet-like risk parameters, and lender liquidity (default 20M USD per reserve) supplied by `funder`.
+ *    Its addresses are returned in `CanonicalReplica.aave`; callers must take the Pool from there, not from the book.
  */
 import { Contract, ContractFactory, getAddress, getCreateAddress, keccak256, toBeHex, zeroPadValue } from "ethers";
 import type { InterfaceAbi, Provider, Signer } from "ethers";
@@ -38,6 +44,7 @@ import {
 } from "../../types/ethers-contracts/index.js";
 import { checkDeployerNonces, MAINNET, WHALES, type AddressBook } from "../lib/addressBook.ts";
 import { feedAnswer, toUnits } from "../lib/units.ts";
+import { AAVE_RISK_PARAMS, deployAaveV3, supplyLiquidity } from "./aaveV3.ts";
 import {
   addLiquidity,
   ARTIFACTS,
@@ -66,6 +73,19 @@ export interface CanonicalReplicaOptions {
   poolDepthUsd?: number;
   /** Whole tokens minted/wrapped to each whale. */
   whaleFunds?: { USDC: number; WETH: number; WBTC: number };
+  /** USD of lender liquidity `funder` supplies to each Aave V3 reserve (USDC, WETH, WBTC). */
+  aaveLenderLiquidityUsd?: number;
+}
+
+/** The replica's Aave V3 market: real bytecode at ordinary (replica) addresses, not at `MAINNET.aaveV3`. */
+export interface ReplicaAaveV3 {
+  /** Pool proxy (what `AaveV3LendingModule` is given). */
+  pool: string;
+  addressesProvider: string;
+  oracle: string;
+  dataProvider: string;
+  /** Underlyings listed, in reserve order: USDC, WETH, WBTC (canonical addresses). */
+  reserves: string[];
 }
 
 export interface CanonicalReplica {
@@ -75,6 +95,8 @@ export interface CanonicalReplica {
   usdc: MockERC20;
   wbtc: MockERC20;
   feeds: { ETH_USD: MockAggregatorV3; BTC_USD: MockAggregatorV3; USDC_USD: MockAggregatorV3 };
+  /** Aave V3, deployed at replica addresses (not the canonical ones): see the file header. */
+  aave: ReplicaAaveV3;
   /** How each address was filled: "create" (real deployer + nonce) or "setCode" (code copied), per book entry. */
   placement: Record<string, "create" | "setCode">;
   /** Named stand-ins (what is not the real mainnet contract), for deployment records and docs. */
@@ -355,6 +377,35 @@ export async function deployCanonicalReplica(
     await chain.provider.send("hardhat_stopImpersonatingAccount", [deployer]);
   }
 
+  // Aave V3 (real bytecode) at ordinary addresses, on the canonical tokens and feeds, with lender liquidity.
+  const aaveCtx = await deployAaveV3(funder, {
+    reserves: [
+      { token: t.USDC, feed: f.USDC_USD, ...AAVE_RISK_PARAMS.USDC },
+      { token: t.WETH, feed: f.ETH_USD, ...AAVE_RISK_PARAMS.WETH },
+      { token: t.WBTC, feed: f.BTC_USD, ...AAVE_RISK_PARAMS.WBTC },
+    ],
+    marketId: "Ballast replica (Aave V3 Ethereum stand-in)",
+  });
+  const lenderUsd = options.aaveLenderLiquidityUsd ?? 20_000_000;
+  const lender = {
+    USDC: toUnits(lenderUsd, 6),
+    WETH: toUnits(lenderUsd / prices.ETH, 18),
+    WBTC: toUnits(lenderUsd / prices.BTC, 8),
+  };
+  const funderBalance = await chain.provider.getBalance(funderAddress);
+  await chain.provider.send("hardhat_setBalance", [funderAddress, hex(funderBalance + lender.WETH + 10n ** 18n)]);
+  await (await (weth.connect(funder) as Contract).deposit({ value: lender.WETH })).wait();
+  await (await usdc.mint(funderAddress, lender.USDC)).wait();
+  await (await wbtc.mint(funderAddress, lender.WBTC)).wait();
+  for (const k of ["USDC", "WETH", "WBTC"] as const) await supplyLiquidity(aaveCtx, t[k], lender[k], funder);
+  const aave: ReplicaAaveV3 = {
+    pool: aaveCtx.addresses.pool,
+    addressesProvider: aaveCtx.addresses.addressesProvider,
+    oracle: aaveCtx.addresses.oracle,
+    dataProvider: aaveCtx.addresses.dataProvider,
+    reserves: aaveCtx.reserves.map((r) => r.token),
+  };
+
   return {
     book,
     uniswap,
@@ -362,12 +413,14 @@ export async function deployCanonicalReplica(
     usdc,
     wbtc,
     feeds,
+    aave,
     placement,
     standIns: [
       "USDC: MockERC20 (6 decimals) at the canonical address (CREATE from Circle's deployer, nonce 20)",
       "WBTC: MockERC20 (8 decimals) at the canonical address (hardhat_setCode)",
       "Chainlink ETH/USD, BTC/USD, USDC/USD: MockAggregatorV3 (8 decimals, every round kept) at the canonical addresses (hardhat_setCode)",
       "Uniswap V3 NFT descriptor proxy: the implementation's runtime code at the proxy address (hardhat_setCode)",
+      `Aave V3 (real @aave/core-v3 bytecode): deployed at replica addresses, not the canonical ones (Pool ${aave.pool}, PoolAddressesProvider ${aave.addressesProvider}; mainnet: ${book.aaveV3.pool}, ${book.aaveV3.addressesProvider})`,
     ],
   };
 }
