@@ -140,8 +140,29 @@ export async function runBookCycle(ctx: KeeperContext, env: BookEnv, policy: Boo
   }
   if (hedge.actions.length === 0) return done("noTrade", "the optimizer found no hedge that helps", { risk });
   let steps: PlanStep[];
+  let actions = hedge.actions;
   try {
-    steps = await hedgeSteps(env, hedge.actions, state.params.maxSlippageBps, b.lpTokenIdByIndex);
+    steps = await hedgeSteps(env, actions, state.params.maxSlippageBps, b.lpTokenIdByIndex);
+    const maxSteps = Number(await ctx.vault.MAX_TRADES());
+    if (steps.length > maxSteps) {
+      // The vault takes at most MAX_TRADES steps per rebalance: send the range changes (gamma) now; the delta hedge
+      // is planned again next cycle on the book they leave.
+      const lastLp = actions.map((a) => a.kind === "lpBurn" || a.kind === "lpMint").lastIndexOf(true);
+      const lpOnly = actions.slice(0, lastLp + 1);
+      const lpSteps = lastLp < 0 ? [] : await hedgeSteps(env, lpOnly, state.params.maxSlippageBps, b.lpTokenIdByIndex);
+      if (lpSteps.length === 0 || lpSteps.length > maxSteps) {
+        return done(
+          "refused",
+          `the hedge needs ${steps.length} steps and the vault takes at most ${maxSteps} per rebalance; nothing sent`,
+          { risk },
+        );
+      }
+      ctx.log(
+        `book: the hedge needs ${steps.length} steps (max ${maxSteps} per rebalance): range changes now, the delta hedge next cycle`,
+      );
+      steps = lpSteps;
+      actions = lpOnly;
+    }
   } catch (e) {
     return done("refused", `hedge not translatable: ${(e as Error).message}; nothing sent`, { risk });
   }
@@ -160,7 +181,7 @@ export async function runBookCycle(ctx: KeeperContext, env: BookEnv, policy: Boo
     ),
     deadline: BigInt(state.timestamp + ctx.config.deadlineSeconds),
     trades: steps,
-    lines: hedge.actions.map(describeAction),
+    lines: actions.map(describeAction),
     guards: [],
     skipped: [],
     violations: [],

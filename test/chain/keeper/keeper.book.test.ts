@@ -193,3 +193,75 @@ describe("keeper: the book cycle (LP + Aave hedge)", function () {
     expect(policy.limits.minHealthFactorBps).to.equal(params.minHealthFactorBps);
   });
 });
+
+describe("keeper: the book cycle widens a too-narrow LP range (gamma above its cap)", function () {
+  it("after the guardian tightens the gamma cap, burns the ±4 % position and re-mints a wider one: gamma under the cap", async function () {
+    const fx = await deployKeeperFixture(ethers, {
+      params: { ...defaultRiskParams(), maxTurnoverBps: 10_000, maxShortGammaBps: 3_000 },
+      book: true,
+    });
+    const s = fx.s;
+    const { ctx, lines } = await keeperFor(ethers, fx);
+    const env = await bookEnvFromDeployment(s.vault, fx.deployment, ethers.provider, s.keeper);
+    const weth = await s.weth.getAddress();
+    const wethIs0 = (await env.book.liquidity.token0()).toLowerCase() === weth.toLowerCase();
+    const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
+    const p = wethIs0 ? 3_000 : 1 / 3_000;
+    const lo = floorTickToSpacing(priceToTick(wethIs0 ? p * 0.96 : p / 1.04, d0, d1), 10);
+    const hi = floorTickToSpacing(priceToTick(wethIs0 ? p * 1.04 : p / 0.96, d0, d1), 10);
+    const usdc = await s.usdc.getAddress();
+    const [pu, pw] = [await s.vault.tryPriceWad(usdc), await s.vault.tryPriceWad(weth)];
+    const buy = toUnits(20_000, 6);
+    const { minAmountOut } = oracleMinOut(buy, pu.priceWad_, 6, pw.priceWad_, 18, 100);
+    const [a0, a1] = wethIs0
+      ? [toUnits(15_000 / 3_000, 18), toUnits(15_000, 6)]
+      : [toUnits(15_000, 6), toUnits(15_000 / 3_000, 18)];
+    const st = await readState(ctx);
+    const open = await sendPlan(
+      ctx,
+      {
+        planId: ethers.id("narrow LP"),
+        deadline: BigInt(st.timestamp + 600),
+        trades: [
+          {
+            adapter: await s.adapter.getAddress(),
+            tokenIn: usdc,
+            tokenOut: weth,
+            amountIn: buy,
+            minAmountOut,
+            data: s.paths.usdcToWeth,
+          },
+          ...(await openLpSteps(env, { fee: s.fees.WETH, tickLower: lo, tickUpper: hi, amount0: a0, amount1: a1 })),
+        ],
+        lines: [],
+        guards: [],
+        skipped: [],
+        violations: [],
+      },
+      "narrow LP",
+    );
+    expect(open.outcome, open.reason).to.equal("confirmed");
+    const [oldId] = await env.book.liquidity.positionIds();
+    // The guardian tightens the gamma cap at once (5 %): the position is now above it.
+    const tighter = { ...riskParamsFromChain(await s.vault.riskParams()), maxShortGammaBps: 500 };
+    await (await s.vault.connect(s.guardian).tightenRiskParams(tighter)).wait();
+    await networkHelpers.time.increase(3_600);
+    await (await s.feeds.USDC.setAnswer(feedAnswer(1))).wait();
+    await (await s.feeds.ETH.setAnswer(feedAnswer(3_000))).wait();
+    await (await s.feeds.BTC.setAnswer(feedAnswer(60_000))).wait();
+
+    const params = riskParamsFromChain(await s.vault.riskParams());
+    const policy = defaultBookPolicy(params, "USDC");
+    const r = await runBookCycle(ctx, env, policy);
+    const log = lines.join("\n");
+    expect(r.risk!.shortGammaBps, log).to.be.greaterThan(params.maxShortGammaBps); // it was above the cap
+    expect(r.outcome, log).to.equal("confirmed");
+    expect(r.plan!.lines.some((l) => l.startsWith("lpBurn")) && r.plan!.lines.some((l) => l.startsWith("lpMint"))).to.be
+      .true;
+    const ids = await env.book.liquidity.positionIds();
+    expect(ids).to.have.length(1);
+    expect(ids[0]).to.not.equal(oldId); // re-minted
+    expect(r.riskAfter!.shortGammaBps, log).to.be.at.most(params.maxShortGammaBps);
+    expect(r.riskAfter!.lps[0].valueUsd, log).to.be.greaterThan(r.risk!.lps[0].valueUsd * 0.98); // value kept
+  });
+});
