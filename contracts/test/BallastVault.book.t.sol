@@ -390,4 +390,29 @@ contract BallastVaultBookTest is VaultFixture {
         vault.redeemInKind(shares, alice, alice);
         require(vault.balanceOf(alice) == shares * 2, "shares burned by a failed exit");
     }
+
+    // ───────────── NAV below zero ─────────────
+
+    function _wideTurnover(RiskParams memory p) internal pure {
+        p.maxTurnoverBps = 20_000;
+        p.maxWindowTurnoverBps = 40_000;
+    }
+
+    /// Short 300 WETH against the USDC held: ETH ×7 makes debt exceed every long. Strict reads name it; soft views
+    /// (maxDeposit, maxWithdraw) answer 0 instead of reverting, and in-kind exit still works (it reads no price).
+    function test_negativeNav_strictReadsRevertNamed_softViewsZero() public {
+        _params(_wideTurnover);
+        _rebalance(
+            _two(
+                _step(address(usdc), address(weth), 0, book.BORROW(), address(weth), 300e18),
+                _trade(address(weth), address(usdc), 300e18)
+            )
+        );
+        ethFeed.setAnswer(21_000e8);
+        uint256 longBase = usdc.balanceOf(address(vault));
+        uint256 debtBase = Math.mulDiv(300e18, 21_000e8 * 1e10 * 1e6, 1e18 * 1e18, Math.Rounding.Ceil);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.NegativeNav.selector, longBase, debtBase));
+        vault.totalAssets();
+        require(vault.maxDeposit(alice) == 0 && vault.maxWithdraw(alice) == 0, "soft views must answer 0");
+    }
 }
