@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { Contract, JsonRpcProvider, parseUnits } from "ethers";
+import { AbiCoder, Contract, JsonRpcProvider, parseUnits } from "ethers";
 import { ROOT, deploy, launchBrowser, serveUi, startNode, testWallet } from "./harness.mjs";
 
 const SHOTS = path.join(ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "out/screenshots");
@@ -17,6 +17,16 @@ const VAULT_ABI = [
   "function tryPriceWad(address) view returns (bool ok, uint256 priceWad)",
   "function balanceOf(address) view returns (uint256)",
 ];
+const ERC20_ABI = [
+  "function balanceOf(address) view returns (uint256)",
+  "function allowance(address,address) view returns (uint256)",
+  "function deposit() payable",
+  "function transfer(address,uint256) returns (bool)",
+];
+/** AaveV3LendingModule action data: abi.encode(uint8 op, address token, uint256 amount). */
+const AAVE_OP = { SUPPLY: 1, BORROW: 3 };
+const aaveAction = (op, token, amount) =>
+  AbiCoder.defaultAbiCoder().encode(["uint8", "address", "uint256"], [op, token, amount]);
 
 let node, server, browser, page, deployment, chain;
 
@@ -168,6 +178,129 @@ describe("vault web UI in Chromium", { timeout: 240_000 }, () => {
     await waitForText(page.locator("#inkind-status"), /Redeemed [\d,.]+ bUSDC in kind/);
     const weth = new Contract(deployment.contracts.weth, VAULT_ABI, chain);
     assert.ok((await weth.balanceOf(deployment.e2e.depositor)) > 0n, "the depositor received WETH in kind");
+    await waitForText(page.getByTestId("position"), /You hold 0 bUSDC/);
+  });
+
+  it("shows the Aave module after a keeper supply-borrow-sell, and exits in kind repaying the debt slice", async () => {
+    const c = deployment.contracts;
+    const lending = deployment.e2e.modules.lending;
+    const depositor = deployment.e2e.depositor;
+    const usdc = new Contract(c.usdc, ERC20_ABI, chain);
+    const weth = new Contract(c.weth, ERC20_ABI, chain);
+
+    // The previous test redeemed every share: a fresh deposit gives the vault a NAV and the depositor shares.
+    await page.getByLabel("Amount to deposit (USDC)").fill("100,000");
+    await waitForText(page.getByTestId("deposit-preview"), /You receive about [\d,.]+ bUSDC/);
+    await page.locator("form[aria-labelledby=deposit-title] button[type=submit]").click();
+    await waitForText(page.locator("#deposit-status"), /Deposited 100,000 USDC for [\d,.]+ bUSDC/);
+    await waitForText(page.getByTestId("position"), /worth (99,9\d\d(\.\d+)?|100,0\d\d(\.\d+)?) USDC/);
+
+    // The vault's cooldown (1 h) since the previous rebalance: move the clock (the feeds allow 24 h of staleness).
+    await chain.send("evm_increaseTime", [3_601]);
+    await chain.send("evm_mine", []);
+
+    // Keeper: supply 20,000 USDC to Aave, borrow 2 WETH, sell them for USDC (a short-WETH hedge, HF ≈ 2.6).
+    const keeper = await chain.getSigner(deployment.e2e.keeper);
+    const vault = new Contract(c.vault, VAULT_ABI, keeper);
+    const [, usdcPx] = await vault.tryPriceWad(c.usdc);
+    const [, wethPx] = await vault.tryPriceWad(c.weth);
+    const supply = parseUnits("20000", 6);
+    const borrow = parseUnits("2", 18);
+    const steps = [
+      {
+        adapter: lending,
+        tokenIn: c.usdc,
+        tokenOut: c.usdc,
+        amountIn: supply,
+        minAmountOut: 0n,
+        data: aaveAction(AAVE_OP.SUPPLY, c.usdc, 0n),
+      },
+      {
+        adapter: lending,
+        tokenIn: c.weth,
+        tokenOut: c.weth,
+        amountIn: 0n,
+        minAmountOut: borrow,
+        data: aaveAction(AAVE_OP.BORROW, c.weth, borrow),
+      },
+      {
+        adapter: c.adapter,
+        tokenIn: c.weth,
+        tokenOut: c.usdc,
+        amountIn: borrow,
+        // The oracle-implied output less 0.5 % (the vault's cap is 1 %).
+        minAmountOut: (((borrow * wethPx * 10n ** 6n) / (usdcPx * 10n ** 18n)) * 995n) / 1000n,
+        data: deployment.e2e.paths.wethToUsdc,
+      },
+    ];
+    const block = await chain.getBlock("latest");
+    await (await vault.rebalance(steps, "0x" + "a7".repeat(32), BigInt(block.timestamp) + 600n)).wait();
+
+    // The dashboard: the Aave module with its collateral, debt and health factor; the LP module (empty).
+    const aave = page.getByTestId("module-aave-v3");
+    await waitForText(aave.getByTestId("module-debt"), /^2(\.0+\d*)? WETH \(\$6,000\.\d\d\)$/);
+    assert.match(await aave.getByTestId("module-collateral").textContent(), /^20,000(\.\d+)? USDC \(\$20,000\.\d\d\)$/);
+    const hfText = await aave.getByTestId("module-health-factor").textContent();
+    const hf = Number(/^(\d+\.\d\d) · min 1\.50$/.exec(hfText)?.[1]);
+    assert.ok(hf > 1.5 && hf < 5, `health factor ${hfText}`);
+    assert.match(
+      await page.getByTestId("module-uniswap-v3").getByTestId("module-gamma").textContent(),
+      /^0\.00 % of NAV · cap 5\.00 %/,
+    );
+    await waitForText(page.getByTestId("budget-net-delta"), /short [56]\.\d\d % of 80 %/);
+    await waitForText(page.getByTestId("budget-gross-leverage"), /10[5-7]\.\d\d % of 200 %/);
+    await shot("modules.png");
+
+    // Without WETH to repay its slice the form says so and sends nothing: the depositor parks the WETH it received
+    // in kind earlier elsewhere, tries, then wraps 3 ETH (WETH9 cannot be minted).
+    const depositorSigner = await chain.getSigner(depositor);
+    const depositorWeth = new Contract(c.weth, ERC20_ABI, depositorSigner);
+    await (await depositorWeth.transfer(deployment.e2e.guardian, await weth.balanceOf(depositor))).wait();
+    const sentBeforeShort = await page.evaluate(() => window.__walletSent.length);
+    await page.getByLabel("Shares to redeem (bUSDC)").fill("");
+    await page.locator("form.inkind").getByRole("button", { name: "Max" }).click();
+    await page.getByRole("button", { name: "Exit in kind" }).click();
+    const short = page.locator("#inkind-status");
+    await waitForText(
+      short,
+      /^Failed\. The vault owes 2(\.0+\d*)? WETH on Aave; your slice is 1\.99999\d WETH and you hold 0 WETH: get WETH or use Withdraw\.$/,
+    );
+    assert.equal(await short.getAttribute("role"), "alert");
+    assert.equal(await page.evaluate(() => window.__walletSent.length), sentBeforeShort, "nothing was sent");
+    await (await depositorWeth.deposit({ value: parseUnits("3", 18) })).wait();
+    const [wethBefore, usdcBefore] = [await weth.balanceOf(depositor), await usdc.balanceOf(depositor)];
+    assert.ok(wethBefore > parseUnits("2.01", 18), "the depositor can repay its slice of 2 WETH");
+    const sentBefore = await page.evaluate(() => window.__walletSent.length);
+
+    await page.getByLabel("Shares to redeem (bUSDC)").fill("");
+    await page.locator("form.inkind").getByRole("button", { name: "Max" }).click();
+    // Every share but the vault's virtual ones: a hair under the whole 2 WETH debt.
+    await waitForText(
+      page.getByTestId("inkind-repay"),
+      /^You repay about 1\.99999\d WETH \(approved to the lending module\)$/,
+    );
+    await page.getByRole("button", { name: "Exit in kind" }).click();
+    await waitForText(
+      page.locator("#inkind-status"),
+      /Redeemed [\d,.]+ bUSDC in kind\. Repaid 1\.99999\d WETH of the vault's debt\./,
+    );
+
+    // Two transactions through the wallet: approve(lending module) on WETH, then redeemInKind on the vault.
+    const sent = await page.evaluate((n) => window.__walletSent.slice(n), sentBefore);
+    assert.equal(sent.length, 2, "one approval and one exit");
+    assert.equal(sent[0].to.toLowerCase(), c.weth.toLowerCase());
+    assert.ok(sent[0].data.startsWith("0x095ea7b3"), "approve(address,uint256)");
+    assert.ok(sent[0].data.toLowerCase().includes(lending.slice(2).toLowerCase()), "approves the lending module");
+    assert.equal(sent[1].to.toLowerCase(), c.vault.toLowerCase());
+
+    // WETH: the slice of the debt left (≈ 2 WETH, interest included); the approval's 0.1 % margin stays unspent.
+    const wethPaid = wethBefore - (await weth.balanceOf(depositor));
+    assert.ok(wethPaid > parseUnits("1.999", 18) && wethPaid < parseUnits("2.0001", 18), `paid ${wethPaid} wei WETH`);
+    const left = await weth.allowance(depositor, lending);
+    assert.ok(left > 0n && left < parseUnits("0.003", 18), `allowance left ${left}`);
+    // USDC: the idle ~86,000 (incl. the sale's ~6,000) and the 20,000 collateral withdrawn from Aave.
+    const usdcGot = (await usdc.balanceOf(depositor)) - usdcBefore;
+    assert.ok(usdcGot > parseUnits("105500", 6) && usdcGot < parseUnits("106100", 6), `received ${usdcGot} USDC units`);
     await waitForText(page.getByTestId("position"), /You hold 0 bUSDC/);
   });
 });

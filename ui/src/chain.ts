@@ -1,13 +1,15 @@
 /**
  * Reads from the chain through the typechain bindings shared with the rest of the repo (../types/ethers-contracts).
  */
-import type { ContractRunner, Provider } from "ethers";
+import { id, type ContractRunner, type Provider } from "ethers";
 import { BallastVault__factory } from "../../types/ethers-contracts/factories/BallastVault__factory.ts";
 import { BudgetLens__factory } from "../../types/ethers-contracts/factories/BudgetLens__factory.ts";
 import { MockERC20__factory } from "../../types/ethers-contracts/factories/mocks/MockERC20__factory.ts";
+import { IPositionModule__factory } from "../../types/ethers-contracts/factories/interfaces/IPositionModule__factory.ts";
 import type { BallastVault } from "../../types/ethers-contracts/BallastVault.ts";
 import type { BudgetLens, BudgetViewStructOutput } from "../../types/ethers-contracts/BudgetLens.ts";
 import type { MockERC20 } from "../../types/ethers-contracts/mocks/MockERC20.ts";
+import { pricesOf, type ModuleKind, type ModuleView } from "./book.ts";
 import type { Deployment } from "./deployment.ts";
 import type { TokenInfo } from "./format.ts";
 
@@ -62,6 +64,73 @@ export interface Snapshot {
   budget: Budget;
   totalSupply: bigint;
   maxDeposit: bigint;
+  /** The vault's position modules (empty when it has none, or when the list cannot be read). */
+  modules: ModuleView[];
+}
+
+const KINDS: Record<string, ModuleKind> = {
+  [id("uniswap-v3")]: "uniswap-v3",
+  [id("aave-v3")]: "aave-v3",
+};
+
+export function moduleKind(protocolId: string): ModuleKind {
+  return KINDS[protocolId.toLowerCase()] ?? "unknown";
+}
+
+function reason(err: unknown): string {
+  const e = err as { shortMessage?: unknown; message?: unknown };
+  const text = typeof e?.shortMessage === "string" ? e.shortMessage : typeof e?.message === "string" ? e.message : "";
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text || "unknown error";
+}
+
+/**
+ * Every position module with its report at the lens's oracle prices. Soft: a module whose report (or anything else)
+ * fails is listed without a report and an `error`; a vault without `modules()` has none.
+ */
+export async function readModules(
+  d: Deployment,
+  provider: Provider,
+  budget: Budget,
+  blockTag?: number,
+): Promise<ModuleView[]> {
+  const vault = vaultAt(d, provider);
+  const tag = blockTag === undefined ? {} : { blockTag };
+  let addresses: string[];
+  try {
+    addresses = [...(await vault.modules(tag))];
+  } catch {
+    return [];
+  }
+  if (addresses.length === 0) return [];
+  const prices = pricesOf(budget);
+  return Promise.all(
+    addresses.map(async (address): Promise<ModuleView> => {
+      const m = IPositionModule__factory.connect(address, provider);
+      const view: ModuleView = { address, kind: "unknown", protocolId: "", tokens: [] };
+      try {
+        const [protocolId, tokens] = await Promise.all([m.protocolId(tag), m.tokens(tag)]);
+        view.protocolId = protocolId;
+        view.kind = moduleKind(protocolId);
+        view.tokens = [...tokens];
+        view.protocolCapBps = await vault.protocolCapBps(protocolId, tag).catch(() => undefined);
+        const px = tokens.map((t) => prices.get(t.toLowerCase()) ?? 0n);
+        if (px.some((p) => p === 0n)) {
+          view.error = "a price is unusable";
+          return view;
+        }
+        const r = await m.report(px, tag);
+        view.report = {
+          longAmounts: [...r.longAmounts],
+          debtAmounts: [...r.debtAmounts],
+          shortGammaUsdWad: r.shortGammaUsdWad,
+          healthFactorWad: r.healthFactorWad,
+        };
+      } catch (err) {
+        view.error = reason(err);
+      }
+      return view;
+    }),
+  );
 }
 
 export async function readSnapshot(d: Deployment, provider: Provider): Promise<Snapshot> {
@@ -74,7 +143,8 @@ export async function readSnapshot(d: Deployment, provider: Provider): Promise<S
     vault.totalSupply(tag),
     vault.maxDeposit(d.contracts.vault, tag),
   ]);
-  return { block: block.number, timestamp: block.timestamp, budget, totalSupply, maxDeposit };
+  const modules = await readModules(d, provider, budget, block.number);
+  return { block: block.number, timestamp: block.timestamp, budget, totalSupply, maxDeposit, modules };
 }
 
 export interface Position {

@@ -1,3 +1,4 @@
+import { bookFigures, usdToBase, type BookFigures, type ModuleFigures } from "../book.ts";
 import type { History, Snapshot, VaultMeta } from "../chain.ts";
 import type { KeeperPublication } from "../deployment.ts";
 import {
@@ -67,12 +68,25 @@ export function Dashboard(props: {
   const hwm = wadToNumber(b.highWaterMarkWad);
   const drawdown = hwm > 0 && sp > 0 ? Math.max(0, 1 - sp / hwm) : 0;
 
+  const modules = snapshot.modules ?? [];
+  const book = bookFigures(b, modules, (t) => meta.tokens[t.toLowerCase()]?.decimals);
+
   const protocols = new Map<string, { names: string[]; value: bigint; capBps: bigint }>();
   for (const a of b.assets) {
     const row = protocols.get(a.protocolId) ?? { names: [], value: 0n, capBps: a.protocolCapBps };
     row.names.push(sym(a.asset));
     row.value += a.valueBase;
     protocols.set(a.protocolId, row);
+  }
+  // A module's exposure to its protocol is what a protocol failure can take: long − debt, floored at 0.
+  for (const f of book.modules) {
+    const m = f.module;
+    if (!m.protocolId || m.protocolCapBps === undefined || f.longUsd === undefined || f.debtUsd === undefined) continue;
+    const row = protocols.get(m.protocolId) ?? { names: [], value: 0n, capBps: m.protocolCapBps };
+    row.names.push(`${MODULE_TITLE[m.kind]} module`);
+    const net = f.longUsd > f.debtUsd ? f.longUsd - f.debtUsd : 0n;
+    row.value += usdToBase(net, b.base.priceOk ? b.base.priceWad : 0n, meta.base.decimals);
+    protocols.set(m.protocolId, row);
   }
   const points = history?.points ?? [];
   const labels = points.map((pt) => formatTimestamp(pt.timestamp).slice(5, 16));
@@ -194,6 +208,30 @@ export function Dashboard(props: {
             />
           );
         })}
+        {book.netDelta === undefined && modules.length > 0 && (
+          <Unavailable label="Net delta" testId="budget-net-delta" />
+        )}
+        {book.netDelta !== undefined && (
+          <Bar
+            label={`Net delta, largest: ${sym(book.netDelta.asset)}`}
+            testId="budget-net-delta"
+            value={book.netDelta.fraction}
+            max={Number(p.maxNetDeltaBps) / 1e4}
+            text={`${book.netDelta.short ? "short " : ""}${formatFraction(book.netDelta.fraction)} of ${formatBps(p.maxNetDeltaBps, 0)}`}
+          />
+        )}
+        {book.grossLeverage === undefined && modules.length > 0 && (
+          <Unavailable label="Gross leverage" testId="budget-gross-leverage" />
+        )}
+        {book.grossLeverage !== undefined && (
+          <Bar
+            label="Gross leverage"
+            testId="budget-gross-leverage"
+            value={book.grossLeverage}
+            max={Number(p.maxGrossLeverageBps) / 1e4}
+            text={`${formatFraction(book.grossLeverage)} of ${formatBps(p.maxGrossLeverageBps, 0)}`}
+          />
+        )}
         <Bar
           label="Deposit cap"
           value={unitsToNumber(nav, meta.base.decimals)}
@@ -201,6 +239,8 @@ export function Dashboard(props: {
           text={`${formatFraction(weightOf(nav, p.depositCap))} used`}
         />
       </div>
+
+      {modules.length > 0 && <PositionModules meta={meta} snapshot={snapshot} book={book} />}
 
       {publication?.stress && publication.stress.length > 0 && (
         <>
@@ -252,5 +292,146 @@ export function Dashboard(props: {
         ))}
       </ol>
     </section>
+  );
+}
+
+/** A budget row whose figure cannot be computed now (a module report or a price is missing). */
+function Unavailable({ label, testId }: { label: string; testId: string }) {
+  return (
+    <div className="bar-row" data-testid={testId}>
+      <div className="bar-label">{label}</div>
+      <div className="bar-text">unavailable (a module report or a price is missing)</div>
+    </div>
+  );
+}
+
+const MODULE_TITLE: Record<string, string> = {
+  "uniswap-v3": "Uniswap V3",
+  "aave-v3": "Aave V3",
+  unknown: "Unknown",
+};
+
+/** A health factor as text: "2.61", or "∞ (no debt)". */
+export function formatHealthFactor(hf: number): string {
+  return hf === Infinity ? "∞ (no debt)" : hf.toFixed(2);
+}
+
+/** Each position module: Uniswap V3 liquidity (value, amounts, short gamma) and Aave V3 (collateral, debt, HF). */
+function PositionModules({ meta, snapshot, book }: { meta: VaultMeta; snapshot: Snapshot; book: BookFigures }) {
+  const p = snapshot.budget.params;
+  const minHf = Number(p.minHealthFactorBps) / 1e4;
+  const gammaCap = Number(p.maxShortGammaBps) / 1e4;
+  const amounts = (f: ModuleFigures, which: "longAmounts" | "debtAmounts") => {
+    const r = f.module.report;
+    if (!r) return "";
+    const parts = f.module.tokens
+      .map((t, i) => ({ token: meta.tokens[t.toLowerCase()], amount: r[which][i] ?? 0n, i }))
+      .filter((x) => x.amount > 0n)
+      .map((x) => {
+        const usd = (which === "longAmounts" ? f.longUsdByToken : f.debtUsdByToken)?.[x.i];
+        const text = x.token ? formatAmount(x.amount, x.token, 6) : `${x.amount} units`;
+        return usd !== undefined ? `${text} (${formatUsdWad(usd)})` : text;
+      });
+    return parts.length ? parts.join(" + ") : "none";
+  };
+  return (
+    <>
+      <h3>Position modules</h3>
+      <div className="modules" data-testid="modules">
+        {book.modules.map((f) => {
+          const m = f.module;
+          const title = MODULE_TITLE[m.kind];
+          const headingId = `module-${m.address}`;
+          return (
+            <article key={m.address} className="module" data-testid={`module-${m.kind}`} aria-labelledby={headingId}>
+              <h4 id={headingId}>
+                {m.kind === "uniswap-v3" ? "Uniswap V3 liquidity" : m.kind === "aave-v3" ? "Aave V3 lending" : title}{" "}
+                <code title={m.address}>{shortAddress(m.address)}</code>
+              </h4>
+              {!m.report ? (
+                <p className="notice" data-testid="module-unavailable">
+                  Report unavailable{m.error ? ` (${m.error})` : ""}.
+                </p>
+              ) : (
+                <dl className="module-figures">
+                  {m.kind === "aave-v3" ? (
+                    <>
+                      <div>
+                        <dt>Collateral</dt>
+                        <dd data-testid="module-collateral">{amounts(f, "longAmounts")}</dd>
+                      </div>
+                      <div>
+                        <dt>Debt</dt>
+                        <dd data-testid="module-debt">{amounts(f, "debtAmounts")}</dd>
+                      </div>
+                      <div>
+                        <dt>Health factor</dt>
+                        <dd
+                          data-testid="module-health-factor"
+                          className={`hf ${f.healthFactor !== undefined && f.healthFactor < minHf ? "high" : f.healthFactor !== undefined && f.healthFactor < minHf * 1.2 ? "mid" : "low"}`}
+                        >
+                          {f.healthFactor !== undefined ? formatHealthFactor(f.healthFactor) : "unavailable"} · min{" "}
+                          {minHf.toFixed(2)}
+                        </dd>
+                      </div>
+                    </>
+                  ) : (
+                    <>
+                      <div>
+                        <dt>Value</dt>
+                        <dd data-testid="module-value">
+                          {f.longUsd !== undefined ? formatUsdWad(f.longUsd) : "unavailable"}
+                        </dd>
+                      </div>
+                      <div>
+                        <dt>Tokens</dt>
+                        <dd data-testid="module-amounts">{amounts(f, "longAmounts")}</dd>
+                      </div>
+                      {f.hasDebt && (
+                        <div>
+                          <dt>Debt</dt>
+                          <dd data-testid="module-debt">{amounts(f, "debtAmounts")}</dd>
+                        </div>
+                      )}
+                    </>
+                  )}
+                  {(m.kind !== "aave-v3" || m.report.shortGammaUsdWad > 0n) && (
+                    <div>
+                      <dt>Short gamma</dt>
+                      <dd data-testid="module-gamma">
+                        {f.gammaOfNav !== undefined
+                          ? `${formatFraction(f.gammaOfNav)} of NAV · cap ${formatBps(p.maxShortGammaBps)}`
+                          : "unavailable"}{" "}
+                        (≈ {formatUsdWad(m.report.shortGammaUsdWad / 100n)} lost on a 10 % move)
+                      </dd>
+                    </div>
+                  )}
+                </dl>
+              )}
+            </article>
+          );
+        })}
+      </div>
+      <div className="bars" data-testid="book-limits">
+        {book.shortGamma === undefined && <Unavailable label="Short gamma, all modules" testId="budget-short-gamma" />}
+        {book.shortGamma !== undefined && (
+          <Bar
+            label="Short gamma, all modules"
+            testId="budget-short-gamma"
+            value={book.shortGamma}
+            max={gammaCap}
+            text={`${formatFraction(book.shortGamma)} of NAV · cap ${formatBps(p.maxShortGammaBps)}`}
+          />
+        )}
+        {book.minHealthFactor !== undefined && (
+          <div className="bar-row" data-testid="budget-health-factor">
+            <div className="bar-label">Lowest health factor</div>
+            <div className="bar-text">
+              {formatHealthFactor(book.minHealthFactor)} · minimum {minHf.toFixed(2)}
+            </div>
+          </div>
+        )}
+      </div>
+    </>
   );
 }

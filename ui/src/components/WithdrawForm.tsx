@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { vaultAt } from "../chain.ts";
+import { exitDebts, exitShortfall } from "../book.ts";
+import { erc20At, readModules, vaultAt } from "../chain.ts";
 import { errorContext, type VaultCtx } from "../context.ts";
 import { describeError } from "../errors.ts";
 import { formatAmount, parseAmount, unitsToInput } from "../format.ts";
@@ -126,7 +127,11 @@ export function WithdrawForm({ ctx }: { ctx: VaultCtx }) {
   );
 }
 
-/** redeemInKind: burns shares and pays the same fraction of every holding; reads no price, works when paused. */
+/**
+ * redeemInKind: burns shares and pays the same fraction of every holding; reads no price, works when paused. Position
+ * modules unwind the same fraction straight to the exiting holder, who repays the same fraction of their debt: the
+ * lending module pulls it from the caller, so the form approves the module for each debt slice first.
+ */
 function InKindExit({ ctx, highlight }: { ctx: VaultCtx; highlight: boolean }) {
   const { meta, snapshot, position } = ctx;
   const [input, setInput] = useState("");
@@ -135,30 +140,91 @@ function InKindExit({ ctx, highlight }: { ctx: VaultCtx; highlight: boolean }) {
   const shares = parsed?.ok ? parsed.units : undefined;
   const busy = tx.kind === "working";
   const supply = snapshot.totalSupply + VIRTUAL_SHARES;
-  const holdings = [
-    { token: meta.base, balance: snapshot.budget.base.balance },
-    ...snapshot.budget.assets.map((a) => ({ token: meta.tokens[a.asset.toLowerCase()], balance: a.balance })),
-  ];
+  const modules = snapshot.modules ?? [];
+  // Spot holdings, plus what the modules hold long (collateral, LP amounts), per token.
+  const receive = new Map<string, bigint>();
+  receive.set(meta.base.address.toLowerCase(), snapshot.budget.base.balance);
+  for (const a of snapshot.budget.assets) receive.set(a.asset.toLowerCase(), a.balance);
+  for (const m of modules) {
+    m.report?.longAmounts.forEach((amount, i) => {
+      const key = m.tokens[i]?.toLowerCase();
+      if (key) receive.set(key, (receive.get(key) ?? 0n) + amount);
+    });
+  }
+  const holdings = [...receive.entries()]
+    .map(([address, balance]) => ({ token: meta.tokens[address], balance }))
+    .filter((h) => h.token !== undefined);
+  const debts = shares !== undefined ? exitDebts(modules, shares, supply) : [];
+  const unreadable = modules.filter((m) => !m.report);
+
+  const tokenOf = (address: string) => meta.tokens[address.toLowerCase()];
+  const amountText = (units: bigint, address: string) => {
+    const t = tokenOf(address);
+    return t ? formatAmount(units, t, 6) : `${units} units`;
+  };
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!ctx.getSigner || !ctx.account || shares === undefined) return;
+    const account = ctx.account;
     const ectx = errorContext(meta, "share");
     try {
       const signer = await ctx.getSigner();
       const vault = vaultAt(ctx.d, signer);
       setTx({ kind: "working", message: "Checking the exit with the vault…" });
-      await vault.redeemInKind.staticCall(shares, ctx.account, ctx.account);
+      // The debt slices at the latest block: debt accrues every second and the supply moves with every deposit.
+      const reader = vaultAt(ctx.d, ctx.readProvider);
+      const [totalSupply, fresh] = await Promise.all([
+        reader.totalSupply(),
+        modules.length > 0 ? readModules(ctx.d, ctx.readProvider, snapshot.budget) : Promise.resolve([]),
+      ]);
+      const missing = fresh.find((m) => !m.report && modules.some((x) => x.address === m.address));
+      if (missing)
+        throw new Error(`Cannot read the position module ${missing.address}: ${missing.error ?? "no report"}.`);
+      const owed = exitDebts(fresh, shares, totalSupply + VIRTUAL_SHARES);
+      // Enough of each debt token? Summed per token (two modules may owe the same one). Nothing is sent otherwise.
+      const held = new Map<string, bigint>();
+      for (const o of owed) {
+        const key = o.token.toLowerCase();
+        if (!held.has(key)) held.set(key, await erc20At(o.token, ctx.readProvider).balanceOf(account));
+      }
+      const short = exitShortfall(owed, held, meta.tokens);
+      if (short) {
+        setTx({ kind: "failed", errorName: "InsufficientDebtToken", message: short });
+        return;
+      }
+      for (const o of owed) {
+        const token = erc20At(o.token, signer);
+        const allowance = await erc20At(o.token, ctx.readProvider).allowance(account, o.module);
+        if (allowance >= o.approve) continue;
+        setTx({
+          kind: "working",
+          message: `Approve ${amountText(o.approve, o.token)} for the lending module in your wallet…`,
+        });
+        const approval = await token.approve(o.module, o.approve);
+        setTx({ kind: "working", message: "Approval pending…", hash: approval.hash });
+        await approval.wait();
+      }
+      setTx({ kind: "working", message: "Checking the exit with the vault…" });
+      await vault.redeemInKind.staticCall(shares, account, account);
       setTx({ kind: "working", message: "Confirm the exit in kind in your wallet…" });
-      const sent = await vault.redeemInKind(shares, ctx.account, ctx.account);
+      const sent = await vault.redeemInKind(shares, account, account);
       setTx({ kind: "working", message: "Exit pending…", hash: sent.hash });
       await sent.wait();
-      setTx({ kind: "done", message: `Redeemed ${formatAmount(shares, meta.share, 4)} in kind.`, hash: sent.hash });
+      const repaid = owed.length
+        ? ` Repaid ${owed.map((o) => amountText(o.owed, o.token)).join(" + ")} of the vault's debt.`
+        : "";
+      setTx({
+        kind: "done",
+        message: `Redeemed ${formatAmount(shares, meta.share, 4)} in kind.${repaid}`,
+        hash: sent.hash,
+      });
       setInput("");
       ctx.refresh();
     } catch (err) {
       const d = describeError(err, ectx);
       setTx({ kind: "failed", message: d.message, errorName: d.errorName });
+      ctx.refresh();
     }
   }
 
@@ -167,7 +233,8 @@ function InKindExit({ ctx, highlight }: { ctx: VaultCtx; highlight: boolean }) {
       <h3 id="inkind-title">Exit in kind</h3>
       <p className="field-hint">
         Always open, even when idle {meta.base.symbol} is short, prices are stale or the vault is paused: you receive
-        your share of every holding.
+        your share of every holding
+        {modules.length > 0 ? ", and repay your share of what the vault owes on its lending positions" : ""}.
       </p>
       <AmountField
         label={`Shares to redeem (${meta.share.symbol})`}
@@ -182,11 +249,25 @@ function InKindExit({ ctx, highlight }: { ctx: VaultCtx; highlight: boolean }) {
         disabled={busy}
       />
       {shares !== undefined && (
-        <ul className="preview" aria-label="You receive about">
+        <ul className="preview" aria-label="You receive about" data-testid="inkind-receive">
           {holdings.map((h) => (
             <li key={h.token.address}>{formatAmount((h.balance * shares) / supply, h.token, 6)}</li>
           ))}
         </ul>
+      )}
+      {debts.length > 0 && (
+        <ul className="preview" aria-label="You repay" data-testid="inkind-repay">
+          {debts.map((o) => (
+            <li key={`${o.module}-${o.token}`}>
+              You repay about {amountText(o.owed, o.token)} (approved to the lending module)
+            </li>
+          ))}
+        </ul>
+      )}
+      {shares !== undefined && unreadable.length > 0 && (
+        <p className="notice" role="note">
+          A position module could not be read: what you repay is checked again when you submit.
+        </p>
       )}
       <button type="submit" className="secondary" disabled={!ctx.getSigner || shares === undefined || busy}>
         Exit in kind
