@@ -68,8 +68,9 @@ struct BudgetView {
 /// @title IBallastVault
 /// @notice The Ballast-specific surface of the vault beyond ERC-4626.
 interface IBallastVault {
-    /// @notice One step of a rebalance (a swap, or an action on a position module with `expectedOut` 0), emitted from
-    /// the linked BookLib in the vault's context; declared here so that it is in the vault's ABI.
+    /// @notice One step of a rebalance: a swap (`expectedOut` = the oracle-implied output) or an action on a position
+    /// module (`expectedOut` 0). Emitted by the linked BookLib in the vault's context; declared here, in the vault's
+    /// ABI.
     event TradeExecuted(
         bytes32 indexed planId,
         uint256 index,

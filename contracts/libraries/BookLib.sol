@@ -6,11 +6,10 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ISwapAdapter} from "../interfaces/IAdapter.sol";
-import {RiskParams, Trade} from "../interfaces/IBallastVault.sol";
+import {IBallastVault, RiskParams, Trade} from "../interfaces/IBallastVault.sol";
 import {IPositionModule, ModuleReport} from "../interfaces/IPositionModule.sol";
 import {OracleRouter} from "../OracleRouter.sol";
 import {ErrorsLib} from "./ErrorsLib.sol";
-import {EventsLib} from "./EventsLib.sol";
 import {OracleLib} from "./OracleLib.sol";
 import {WindowLib} from "./WindowLib.sol";
 import {BreakerLib} from "./BreakerLib.sol";
@@ -546,7 +545,16 @@ library BookLib {
             }
         }
         totals.rounding += _unitValues(q, v.basePriceWad, baseDecimals);
-        emit EventsLib.TradeExecuted(env.planId, i, t.adapter, t.tokenIn, t.tokenOut, spent, received, q.expectedOut);
+        emit IBallastVault.TradeExecuted(
+            env.planId,
+            i,
+            t.adapter,
+            t.tokenIn,
+            t.tokenOut,
+            spent,
+            received,
+            q.expectedOut
+        );
     }
 
     /// @dev Oracle value of one unit of a step's input and one of its output, rounded up, base units.
@@ -594,7 +602,7 @@ library BookLib {
         totals.turnover += moved;
         totals.moduleTurnover += moved;
         totals.rounding += _unitValues(q, v.basePriceWad, baseDecimals);
-        emit EventsLib.TradeExecuted(env.planId, i, t.adapter, t.tokenIn, t.tokenOut, spent, received, 0);
+        emit IBallastVault.TradeExecuted(env.planId, i, t.adapter, t.tokenIn, t.tokenOut, spent, received, 0);
     }
 
     /// @dev Exact approval, the module call, approval cleared, balance deltas measured (one may be zero when the

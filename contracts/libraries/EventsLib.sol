@@ -17,17 +17,6 @@ library EventsLib {
         uint256 slippageBase,
         uint256 tradeCount
     );
-    /// @notice One trade of a rebalance; `expectedOut` is the oracle-implied output.
-    event TradeExecuted(
-        bytes32 indexed planId,
-        uint256 index,
-        address indexed adapter,
-        address tokenIn,
-        address tokenOut,
-        uint256 amountIn,
-        uint256 amountOut,
-        uint256 expectedOut
-    );
     /// @notice A depositor left with a pro-rata share of every holding (`tokens[i]` paid `amounts[i]`).
     event RedeemedInKind(
         address indexed caller,

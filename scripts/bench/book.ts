@@ -23,6 +23,7 @@
  * valuation before the step has already paid the cold access (EIP-2929: 2,600 per contract, 2,100 per storage slot)
  * to the very contracts and slots the step then reads warm, and the valuation after reads them warm too.
  */
+import type { ChainTrade } from "../keeper/types.ts";
 import { network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 import { floorTickToSpacing, priceToTick } from "../../optimizer/instruments/uniswapV3.ts";
@@ -77,14 +78,7 @@ await (await s.usdc.mint(alice.address, USDC(1_000_000))).wait();
 await (await s.usdc.connect(alice).approve(vaultAddress, ethers.MaxUint256)).wait();
 await (await s.vault.connect(alice).deposit(USDC(1_000_000), alice.address)).wait();
 
-type Step = {
-  adapter: string;
-  tokenIn: string;
-  tokenOut: string;
-  amountIn: bigint;
-  minAmountOut: bigint;
-  data: string;
-};
+type Step = ChainTrade;
 let plan = 0;
 const rebalance = (steps: Step[]) =>
   gasOf(s.vault.connect(s.keeper).rebalance(steps, ethers.id(`bench:book-${plan++}`), ethers.MaxUint256));

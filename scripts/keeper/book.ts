@@ -22,6 +22,7 @@ import {
 import type { Deployment } from "../lib/deployments.ts";
 import { encodePath } from "../replica/uniswapV3.ts";
 import { encodeLpBurn, encodeLpFund, encodeLpMint } from "../lib/lpModule.ts";
+import type { ChainTrade } from "./types.ts";
 import { fromUnits, fromWad, oracleMinOut, toUnits } from "../lib/units.ts";
 import { AAVE_RISK_PARAMS, accountData } from "../replica/aaveV3.ts";
 
@@ -29,15 +30,8 @@ const abi = AbiCoder.defaultAbiCoder();
 /** Aave module operations (contracts/modules/AaveV3LendingModule.sol). */
 export const AaveOp = { SUPPLY: 1, WITHDRAW: 2, BORROW: 3, REPAY: 4 } as const;
 
-/** One step of a vault plan (the Solidity `Trade`). */
-export interface PlanStep {
-  adapter: string;
-  tokenIn: string;
-  tokenOut: string;
-  amountIn: bigint;
-  minAmountOut: bigint;
-  data: string;
-}
+/** One step of a vault plan (the Solidity `Trade`): the keeper's `ChainTrade`. */
+export type PlanStep = ChainTrade;
 
 export interface BookToken {
   symbol: string;
@@ -263,30 +257,8 @@ export async function hedgeSteps(
   const ordered = [...lpPart, ...(additive ? [...deltaPart].sort((x, y) => rank[x.kind] - rank[y.kind]) : deltaPart)];
   const steps: PlanStep[] = [];
   for (const a of ordered) {
-    if (a.kind === "supply" || a.kind === "repay") {
-      const t = env.tokens[a.asset];
-      const units = toUnits(a.amountToken, t.decimals);
-      const op = a.kind === "supply" ? AaveOp.SUPPLY : AaveOp.REPAY;
-      steps.push({
-        adapter: lending,
-        tokenIn: t.address,
-        tokenOut: t.address,
-        amountIn: units,
-        minAmountOut: 0n,
-        data: abi.encode(["uint8", "address", "uint256"], [op, t.address, 0n]),
-      });
-    } else if (a.kind === "borrow" || a.kind === "withdraw") {
-      const t = env.tokens[a.asset];
-      const units = toUnits(a.amountToken, t.decimals);
-      const op = a.kind === "borrow" ? AaveOp.BORROW : AaveOp.WITHDRAW;
-      steps.push({
-        adapter: lending,
-        tokenIn: t.address,
-        tokenOut: t.address,
-        amountIn: 0n,
-        minAmountOut: units,
-        data: abi.encode(["uint8", "address", "uint256"], [op, t.address, units]),
-      });
+    if (a.kind === "supply" || a.kind === "repay" || a.kind === "borrow" || a.kind === "withdraw") {
+      steps.push(lendingStep(lending, env.tokens[a.asset], a.kind, a.amountToken));
     } else if (a.kind === "swap") {
       const tin = env.tokens[a.assetIn];
       const tout = env.tokens[a.assetOut];
@@ -337,6 +309,29 @@ export async function hedgeSteps(
     }
   }
   return steps;
+}
+
+/**
+ * One Aave module action as a plan step. SUPPLY / REPAY: the module pulls `amountToken` of the token (amountIn);
+ * BORROW / WITHDRAW: the module sends `amountToken` back to the vault (minAmountOut, and the action's amount).
+ */
+export function lendingStep(
+  lending: string,
+  t: BookToken,
+  kind: "supply" | "repay" | "borrow" | "withdraw",
+  amountToken: number,
+): PlanStep {
+  const units = toUnits(amountToken, t.decimals);
+  const pulls = kind === "supply" || kind === "repay";
+  const op = { supply: AaveOp.SUPPLY, repay: AaveOp.REPAY, borrow: AaveOp.BORROW, withdraw: AaveOp.WITHDRAW }[kind];
+  return {
+    adapter: lending,
+    tokenIn: t.address,
+    tokenOut: t.address,
+    amountIn: pulls ? units : 0n,
+    minAmountOut: pulls ? 0n : units,
+    data: abi.encode(["uint8", "address", "uint256"], [op, t.address, pulls ? 0n : units]),
+  };
 }
 
 /** Fee tier of the pool an LP position sits in (the re-mint of a range change goes to the same pool). */

@@ -30,6 +30,46 @@ const { ethers, networkHelpers } = await network.create();
 
 class SimulatedCrash extends Error {}
 
+/**
+ * Through the keeper's send path: buy `buyUsd` of WETH and open an LP position of `lpUsd` (half in each token) on the
+ * WETH/USDC 0.05 % pool, ±`halfWidth` around 3,000 USD. Throws unless the plan is confirmed.
+ */
+async function buildLongBook(fx: KeeperFixture, ctx: KeeperContext, buyUsd: number, lpUsd: number, halfWidth: number) {
+  const s = fx.s;
+  const [usdc, weth] = [await s.usdc.getAddress(), await s.weth.getAddress()];
+  const [pu, pw] = [await s.vault.tryPriceWad(usdc), await s.vault.tryPriceWad(weth)];
+  const buy = toUnits(buyUsd, 6);
+  const { minAmountOut } = oracleMinOut(buy, pu.priceWad_, 6, pw.priceWad_, 18, 100);
+  const env = await bookEnvFromDeployment(s.vault, fx.deployment, ethers.provider, s.keeper);
+  const wethIs0 = (await env.book.liquidity.token0()).toLowerCase() === weth.toLowerCase();
+  const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
+  const p = wethIs0 ? 3_000 : 1 / 3_000;
+  const lo = floorTickToSpacing(priceToTick(wethIs0 ? p * (1 - halfWidth) : p / (1 + halfWidth), d0, d1), 10);
+  const hi = floorTickToSpacing(priceToTick(wethIs0 ? p * (1 + halfWidth) : p / (1 - halfWidth), d0, d1), 10);
+  const [wethUnits, usdcUnits] = [toUnits(lpUsd / 2 / 3_000, 18), toUnits(lpUsd / 2, 6)];
+  const [a0, a1] = wethIs0 ? [wethUnits, usdcUnits] : [usdcUnits, wethUnits];
+  const st = await readState(ctx);
+  const swap = { adapter: await s.adapter.getAddress(), tokenIn: usdc, tokenOut: weth, amountIn: buy, minAmountOut };
+  const r = await sendPlan(
+    ctx,
+    {
+      planId: ethers.id(`build the long book ${buyUsd} ${lpUsd} ${halfWidth}`),
+      deadline: BigInt(st.timestamp + 600),
+      trades: [
+        { ...swap, data: s.paths.usdcToWeth },
+        ...(await openLpSteps(env, { fee: s.fees.WETH, tickLower: lo, tickUpper: hi, amount0: a0, amount1: a1 })),
+      ],
+      lines: [],
+      guards: [],
+      skipped: [],
+      violations: [],
+    },
+    "fixture",
+  );
+  if (r.outcome !== "confirmed") throw new Error(`fixture plan: ${r.reason}`);
+  return env;
+}
+
 describe("keeper: the book cycle (LP + Aave hedge)", function () {
   let f: KeeperFixture;
   const fixture = async () => {
@@ -39,45 +79,7 @@ describe("keeper: the book cycle (LP + Aave hedge)", function () {
     });
     // The keeper's account builds a long-ETH book: 300,000 USD of spot WETH and an LP position of 50,000 USD.
     const { ctx } = await keeperFor(ethers, fx);
-    const s = fx.s;
-    const [usdc, weth] = [await s.usdc.getAddress(), await s.weth.getAddress()];
-    const [pu, pw] = [await s.vault.tryPriceWad(usdc), await s.vault.tryPriceWad(weth)];
-    const buy = toUnits(300_000, 6);
-    const { minAmountOut } = oracleMinOut(buy, pu.priceWad_, 6, pw.priceWad_, 18, 100);
-    const env = await bookEnvFromDeployment(s.vault, fx.deployment, ethers.provider, s.keeper);
-    const wethIs0 = (await env.book.liquidity.token0()).toLowerCase() === weth.toLowerCase();
-    const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
-    const p = wethIs0 ? 3_000 : 1 / 3_000;
-    const lo = floorTickToSpacing(priceToTick(wethIs0 ? p * 0.7 : p / 1.3, d0, d1), 10);
-    const hi = floorTickToSpacing(priceToTick(wethIs0 ? p * 1.3 : p / 0.7, d0, d1), 10);
-    const [a0, a1] = wethIs0
-      ? [toUnits(25_000 / 3_000, 18), toUnits(25_000, 6)]
-      : [toUnits(25_000, 6), toUnits(25_000 / 3_000, 18)];
-    const st = await readState(ctx);
-    const r = await sendPlan(
-      ctx,
-      {
-        planId: ethers.id("build the long book"),
-        deadline: BigInt(st.timestamp + 600),
-        trades: [
-          {
-            adapter: await s.adapter.getAddress(),
-            tokenIn: usdc,
-            tokenOut: weth,
-            amountIn: buy,
-            minAmountOut,
-            data: s.paths.usdcToWeth,
-          },
-          ...(await openLpSteps(env, { fee: s.fees.WETH, tickLower: lo, tickUpper: hi, amount0: a0, amount1: a1 })),
-        ],
-        lines: [],
-        guards: [],
-        skipped: [],
-        violations: [],
-      },
-      "fixture",
-    );
-    if (r.outcome !== "confirmed") throw new Error(`fixture plan: ${r.reason}`);
+    await buildLongBook(fx, ctx, 300_000, 50_000, 0.3);
     ctx.journal.close();
     return fx;
   };
@@ -202,45 +204,7 @@ describe("keeper: the book cycle widens a too-narrow LP range (gamma above its c
     });
     const s = fx.s;
     const { ctx, lines } = await keeperFor(ethers, fx);
-    const env = await bookEnvFromDeployment(s.vault, fx.deployment, ethers.provider, s.keeper);
-    const weth = await s.weth.getAddress();
-    const wethIs0 = (await env.book.liquidity.token0()).toLowerCase() === weth.toLowerCase();
-    const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
-    const p = wethIs0 ? 3_000 : 1 / 3_000;
-    const lo = floorTickToSpacing(priceToTick(wethIs0 ? p * 0.96 : p / 1.04, d0, d1), 10);
-    const hi = floorTickToSpacing(priceToTick(wethIs0 ? p * 1.04 : p / 0.96, d0, d1), 10);
-    const usdc = await s.usdc.getAddress();
-    const [pu, pw] = [await s.vault.tryPriceWad(usdc), await s.vault.tryPriceWad(weth)];
-    const buy = toUnits(20_000, 6);
-    const { minAmountOut } = oracleMinOut(buy, pu.priceWad_, 6, pw.priceWad_, 18, 100);
-    const [a0, a1] = wethIs0
-      ? [toUnits(15_000 / 3_000, 18), toUnits(15_000, 6)]
-      : [toUnits(15_000, 6), toUnits(15_000 / 3_000, 18)];
-    const st = await readState(ctx);
-    const open = await sendPlan(
-      ctx,
-      {
-        planId: ethers.id("narrow LP"),
-        deadline: BigInt(st.timestamp + 600),
-        trades: [
-          {
-            adapter: await s.adapter.getAddress(),
-            tokenIn: usdc,
-            tokenOut: weth,
-            amountIn: buy,
-            minAmountOut,
-            data: s.paths.usdcToWeth,
-          },
-          ...(await openLpSteps(env, { fee: s.fees.WETH, tickLower: lo, tickUpper: hi, amount0: a0, amount1: a1 })),
-        ],
-        lines: [],
-        guards: [],
-        skipped: [],
-        violations: [],
-      },
-      "narrow LP",
-    );
-    expect(open.outcome, open.reason).to.equal("confirmed");
+    const env = await buildLongBook(fx, ctx, 20_000, 30_000, 0.04);
     const [oldId] = await env.book.liquidity.positionIds();
     // The guardian tightens the gamma cap at once (5 %): the position is now above it.
     const tighter = { ...riskParamsFromChain(await s.vault.riskParams()), maxShortGammaBps: 500 };
