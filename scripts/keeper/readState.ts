@@ -154,9 +154,17 @@ export async function readState(ctx: KeeperContext): Promise<VaultState> {
   };
 }
 
-/** Current weights (fractions of NAV at oracle prices), base asset included. */
+/**
+ * Current weights of the spot sleeve at oracle prices, base asset included: each holding over the sum of the vault's
+ * own balances (base + listed assets). Without position modules that sum is NAV; with them, LP positions, collateral
+ * and debt are the book cycle's business (scripts/keeper/bookCycle.ts) and the spot cycle targets its own sleeve, as
+ * the planner (`planTrades`, from the holdings) does.
+ */
 export function currentWeights(s: VaultState): Record<string, number> {
-  const nav = fromUnits(s.navBase, s.base.decimals);
+  const nav = fromUnits(
+    s.assets.reduce((sum, a) => sum + a.valueBase, s.base.valueBase),
+    s.base.decimals,
+  );
   const w: Record<string, number> = {
     [s.base.symbol]: nav > 0 ? fromUnits(s.base.valueBase, s.base.decimals) / nav : 1,
   };

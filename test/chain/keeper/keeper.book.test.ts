@@ -18,7 +18,7 @@ import {
 } from "../../../scripts/keeper/bookCycle.ts";
 import { KeeperConfigError, parseKeeperConfig } from "../../../scripts/keeper/config.ts";
 import { sendPlan } from "../../../scripts/keeper/cycle.ts";
-import { readState } from "../../../scripts/keeper/readState.ts";
+import { currentWeights, readState } from "../../../scripts/keeper/readState.ts";
 import type { KeeperContext } from "../../../scripts/keeper/types.ts";
 import { defaultRiskParams, riskParamsFromChain } from "../../../scripts/lib/deployVault.ts";
 import { feedAnswer, oracleMinOut, toUnits } from "../../../scripts/lib/units.ts";
@@ -174,6 +174,16 @@ describe("keeper: the book cycle (LP + Aave hedge)", function () {
     });
     expect(r2.outcome, lines.join("\n")).to.equal("noTrade");
     expect(await keeperNonce()).to.equal(nonce0);
+  });
+
+  it("the spot cycle's weights are of its own sleeve: they sum to 1 while NAV also holds the LP position", async function () {
+    const { ctx } = await keeperFor(ethers, f);
+    const st = await readState(ctx);
+    const spot = st.assets.reduce((sum, a) => sum + a.valueBase, st.base.valueBase);
+    expect(st.navBase).to.be.greaterThan(spot); // the LP module's value is in NAV, not in the spot balances
+    const w = currentWeights(st);
+    const total = Object.values(w).reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - 1)).to.be.lessThan(1e-9); // the optimizer refuses weights that do not sum to 1
   });
 
   it("config: the book section is validated (a target outside the band is refused by name) and maps onto the policy", async function () {
