@@ -52,14 +52,20 @@ export function bookPolicyFromConfig(params: RiskParams, baseSymbol: string, c: 
   };
 }
 
-/** The vault's own book limits, a net-delta band of `maxNetDeltaBps` (default the vault's cap) and a 1.05 stress floor. */
+/** How far inside the vault's limits the keeper plans: +0.02 health factor, −0.02x leverage, 95 % of the gamma cap. */
+export const PLAN_MARGIN = { healthFactorBps: 200, leverageBps: 200, gammaFraction: 0.95 } as const;
+
+/** The vault's own book limits (with `PLAN_MARGIN`), a net-delta band of `maxNetDeltaBps` (default the vault's cap) and a 1.05 stress floor. */
 export function defaultBookPolicy(params: RiskParams, baseSymbol: string, over: Partial<BookPolicy> = {}): BookPolicy {
+  // A hedge bound by a limit lands exactly on it in the optimizer's floats; on chain, swap slippage and integer
+  // rounding move it a hair, to the wrong side half the time (the demo once hit HealthFactorBelowMin at HF 1.4999999978
+  // against 1.5). The keeper therefore plans against limits a little inside the vault's.
   const limits: BookLimits = {
     baseAsset: baseSymbol,
     maxNetDeltaBps: params.maxNetDeltaBps,
-    maxGrossLeverageBps: params.maxGrossLeverageBps,
-    maxShortGammaBps: params.maxShortGammaBps,
-    minHealthFactorBps: params.minHealthFactorBps,
+    maxGrossLeverageBps: Math.max(10_000, params.maxGrossLeverageBps - PLAN_MARGIN.leverageBps),
+    maxShortGammaBps: Math.floor(params.maxShortGammaBps * PLAN_MARGIN.gammaFraction),
+    minHealthFactorBps: params.minHealthFactorBps + PLAN_MARGIN.healthFactorBps,
     minStressedHealthFactor: 1.05,
   };
   return {
