@@ -16,6 +16,7 @@ import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
 import {WindowLib} from "./libraries/WindowLib.sol";
 import {BookLib} from "./libraries/BookLib.sol";
+import {OracleLib} from "./libraries/OracleLib.sol";
 import {BreakerLib} from "./libraries/BreakerLib.sol";
 import {OracleRouter} from "./OracleRouter.sol";
 import {RiskBudget} from "./RiskBudget.sol";
@@ -468,7 +469,7 @@ contract BallastVault is
 
     /// @notice Soft oracle read for views and lenses: `(false, 0)` instead of a revert when the price is unusable.
     function tryPriceWad(address asset_) external view returns (bool ok, uint256 priceWad_) {
-        return _tryPriceWad(_sources[asset_]);
+        return OracleLib.tryPriceWad(_sources[asset_]);
     }
 
     /// @notice Turnover and realised slippage inside the rolling window as of now, ppm of NAV.
@@ -554,7 +555,7 @@ contract BallastVault is
             uint256 bal = IERC20(a).balanceOf(address(this));
             if (bal == 0) continue;
             if (basePrice == 0) {
-                (ok, basePrice) = _readPrice(asset(), _sources[asset()], strict);
+                (ok, basePrice) = OracleLib.read(asset(), _sources[asset()], strict);
                 if (!ok) return (false, 0);
             }
             uint256 value;
@@ -574,12 +575,7 @@ contract BallastVault is
     ) private view returns (bool ok, uint256 value) {
         PriceSource memory src = _sources[a];
         uint256 p;
-        (ok, p) = _readPrice(a, src, strict);
-        if (ok) value = _toBase(bal, p, src.tokenDecimals, basePrice, _baseDecimals, rounding);
-    }
-
-    function _readPrice(address a, PriceSource memory src, bool strict) private view returns (bool, uint256) {
-        if (strict) return (true, _priceWad(a, src));
-        return _tryPriceWad(src);
+        (ok, p) = OracleLib.read(a, src, strict);
+        if (ok) value = OracleLib.toBase(bal, p, src.tokenDecimals, basePrice, _baseDecimals, rounding);
     }
 }

@@ -2,17 +2,16 @@
 pragma solidity 0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
-import {OracleLib} from "./libraries/OracleLib.sol";
 
 /// @title OracleRouter
 /// @notice Chainlink-style feeds, one per asset, behind one set of checks: the answer must be > 0, the round complete
 /// and no older than the feed's own staleness limit. Decimals (the feed's and the token's) are read once, when the
 /// feed is set, and every price leaves the router as USD per whole token in WAD (1e18).
-/// @dev Strict reads (`_priceWad`) revert with a named error and guard every risk-increasing action; soft reads
-/// (`_tryPriceWad`) never revert and serve views. Exits that need no price (`redeemInKind`) never read a feed.
+/// @dev The reads themselves are `OracleLib`'s (shared with the linked BookLib): strict reads (`OracleLib.priceWad`)
+/// revert with a named error and guard every risk-increasing action; soft reads (`OracleLib.tryPriceWad`) never revert
+/// and serve views. Exits that need no price (`redeemInKind`) never read a feed.
 abstract contract OracleRouter {
     /// @notice Where an asset's price comes from, with decimals normalised once. Packed into one storage slot.
     struct PriceSource {
@@ -35,27 +34,5 @@ abstract contract OracleRouter {
         uint8 feedDecimals = feed.decimals();
         if (feedDecimals > 18) revert ErrorsLib.UnsupportedFeedDecimals(address(feed), feedDecimals);
         _sources[asset] = PriceSource(feed, maxStalenessSeconds, feedDecimals, IERC20Metadata(asset).decimals());
-    }
-
-    /// @dev Strict read: reverts with the named error of the first check the round fails.
-    function _priceWad(address asset, PriceSource memory src) internal view returns (uint256) {
-        return OracleLib.priceWad(asset, src);
-    }
-
-    /// @dev Soft read for views: (false, 0) instead of a revert, including when the feed itself reverts.
-    function _tryPriceWad(PriceSource memory src) internal view returns (bool ok, uint256 price) {
-        return OracleLib.tryPriceWad(src);
-    }
-
-    /// @dev Value of `amount` of a token in units of the base asset (see `OracleLib.toBase`).
-    function _toBase(
-        uint256 amount,
-        uint256 priceWad_,
-        uint8 tokenDecimals,
-        uint256 basePriceWad,
-        uint8 baseDecimals,
-        Math.Rounding rounding
-    ) internal pure returns (uint256) {
-        return OracleLib.toBase(amount, priceWad_, tokenDecimals, basePriceWad, baseDecimals, rounding);
     }
 }

@@ -142,12 +142,12 @@ library BookLib {
             Trade calldata t = trades[i];
             if (isAdapter[t.adapter]) {
                 _swapStep(i, t, pre, env, sources, totals);
-            } else if (_moduleIndex(env.modules, t.adapter) < env.modules.length) {
-                totals.touchedMask |= 1 << _moduleIndex(env.modules, t.adapter);
-                _moduleStep(i, t, pre, env, sources, totals);
-            } else {
-                revert ErrorsLib.AdapterNotAllowed(i, t.adapter);
+                continue;
             }
+            uint256 k = _moduleIndex(env.modules, t.adapter);
+            if (k == env.modules.length) revert ErrorsLib.AdapterNotAllowed(i, t.adapter);
+            totals.touchedMask |= 1 << k;
+            _moduleStep(i, t, pre, env, sources, totals);
         }
     }
 
@@ -423,13 +423,18 @@ library BookLib {
         address base,
         bool strict
     ) private view returns (bool ok, uint256 i, uint256 price) {
-        if (token == base) return (true, type(uint256).max, v.basePriceWad);
-        for (i = 0; i < v.tokens.length; ++i) {
-            if (v.tokens[i] != token) continue;
-            ok = _ensurePrice(v, i, sources, strict);
-            return (ok, i, v.prices[i]);
-        }
-        revert ErrorsLib.ModuleTokenNotListed(address(0), token);
+        i = _indexOf(v, token, base);
+        if (i == type(uint256).max) return (true, i, v.basePriceWad);
+        if (i == v.tokens.length) revert ErrorsLib.ModuleTokenNotListed(address(0), token);
+        ok = _ensurePrice(v, i, sources, strict);
+        price = v.prices[i];
+    }
+
+    /// @dev Where `token` sits in `v`: its index in `tokens`, type(uint256).max for the base asset, `tokens.length`
+    /// when it is neither.
+    function _indexOf(Valuation memory v, address token, address base) private pure returns (uint256 i) {
+        if (token == base) return type(uint256).max;
+        while (i < v.tokens.length && v.tokens[i] != token) ++i;
     }
 
     /// @dev Reads the price of asset `i` into `v` the first time it is needed: only assets held, owed or traded are
@@ -470,13 +475,11 @@ library BookLib {
         mapping(address => OracleRouter.PriceSource) storage sources,
         address base
     ) private view returns (uint256, uint8) {
-        if (token == base) return (v.basePriceWad, sources[base].tokenDecimals);
-        for (uint256 j; j < v.tokens.length; ++j) {
-            if (v.tokens[j] != token) continue;
-            _ensurePrice(v, j, sources, true);
-            return (v.prices[j], v.decimals[j]);
-        }
-        revert ErrorsLib.AssetNotAllowed(i, token);
+        uint256 j = _indexOf(v, token, base);
+        if (j == type(uint256).max) return (v.basePriceWad, sources[base].tokenDecimals);
+        if (j == v.tokens.length) revert ErrorsLib.AssetNotAllowed(i, token);
+        _ensurePrice(v, j, sources, true);
+        return (v.prices[j], v.decimals[j]);
     }
 
     /// @dev Oracle prices of a swap's tokens and the oracle-implied output. Slippage bounds come from oracle prices,
