@@ -24,11 +24,10 @@ import { HDNodeWallet, Mnemonic, type Contract } from "ethers";
 import { parseKeeperConfig } from "./keeper/config.ts";
 import { createKeeperContext } from "./keeper/context.ts";
 import { runCycle } from "./keeper/cycle.ts";
-import { bookEnvFromDeployment, openLpSteps } from "./keeper/book.ts";
+import { bookEnvFromDeployment, lpStepsAround } from "./keeper/book.ts";
 import { defaultBookPolicy, runBookCycle } from "./keeper/bookCycle.ts";
 import { sendPlan } from "./keeper/cycle.ts";
 import type { KeeperPlan } from "./keeper/types.ts";
-import { floorTickToSpacing, priceToTick } from "../optimizer/instruments/uniswapV3.ts";
 import { currentWeights, readState } from "./keeper/readState.ts";
 import { HARDHAT_MNEMONIC } from "./lib/connect.ts";
 import { writeDeployment } from "./lib/deployments.ts";
@@ -286,27 +285,20 @@ let bookPlans = 0;
 
 /** Opens the LP position through the keeper's send path: ±25 % around the oracle price on the 0.05 % WETH/USDC pool. */
 async function openLp(ethUsd: number) {
-  const wethIs0 = (await bookEnv.book.liquidity.token0()).toLowerCase() === tokens.WETH.address.toLowerCase();
-  const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
-  const p0in1 = wethIs0 ? ethUsd : 1 / ethUsd;
-  const lo = floorTickToSpacing(priceToTick(wethIs0 ? p0in1 * 0.75 : p0in1 / 1.25, d0, d1), 10);
-  const hi = floorTickToSpacing(priceToTick(wethIs0 ? p0in1 * 1.25 : p0in1 / 0.75, d0, d1), 10);
-  const wethUnits = toUnits(25_000 / ethUsd, 18);
-  const usdcUnits = toUnits(25_000, 6);
-  const [a0, a1] = wethIs0 ? [wethUnits, usdcUnits] : [usdcUnits, wethUnits];
-  const steps = await openLpSteps(bookEnv, {
+  const { steps, tickLower, tickUpper } = await lpStepsAround(bookEnv, {
+    asset: "WETH",
+    priceUsd: ethUsd,
+    halfWidth: 0.25,
+    usdEach: 25_000,
     fee: s.fees.WETH,
-    tickLower: lo,
-    tickUpper: hi,
-    amount0: a0,
-    amount1: a1,
+    tickSpacing: 10,
   });
   const st = await readState(ctx);
   const p: KeeperPlan = {
     planId: ethers.id(`open-lp-${st.blockNumber}`),
     deadline: BigInt(st.timestamp + 600),
     trades: steps,
-    lines: [`open LP ±25 % on WETH/USDC 0.05 % (ticks ${lo}..${hi}), 25,000 USD of each token`],
+    lines: [`open LP ±25 % on WETH/USDC 0.05 % (ticks ${tickLower}..${tickUpper}), 25,000 USD of each token`],
     guards: [],
     skipped: [],
     violations: [],

@@ -11,6 +11,7 @@
 import { AbiCoder, Contract, keccak256, toUtf8Bytes, type Provider } from "ethers";
 import { book as bookNs } from "../../optimizer/index.ts";
 import type { MarketState, Position } from "../../optimizer/instruments/position.ts";
+import { floorTickToSpacing, priceToTick } from "../../optimizer/instruments/uniswapV3.ts";
 import type { BookAction, BookLimits, BookRisk } from "../../optimizer/book/types.ts";
 import {
   AaveV3LendingModule__factory,
@@ -365,6 +366,35 @@ export async function openLpSteps(
     { adapter: lp, tokenIn: t0, tokenOut: t0, amountIn: p.amount0, minAmountOut: 0n, data: encodeLpFund() },
     { adapter: lp, tokenIn: t1, tokenOut: t1, amountIn: p.amount1, minAmountOut: 0n, data: mint },
   ];
+}
+
+/**
+ * Plan steps that open an LP position of `asset` against the base asset, ±`halfWidth` (0.25 = ±25 %) around
+ * `priceUsd`, with `usdEach` of each token, in the pool of fee tier `fee` (tick spacing `tickSpacing`). Handles either
+ * token order of the module's pair. Returns the steps and the ticks chosen.
+ */
+export async function lpStepsAround(
+  env: BookEnv,
+  p: { asset: string; priceUsd: number; halfWidth: number; usdEach: number; fee: number; tickSpacing: number },
+): Promise<{ steps: PlanStep[]; tickLower: number; tickUpper: number }> {
+  const a = env.tokens[p.asset];
+  const base = env.tokens[env.baseSymbol];
+  const assetIs0 = (await env.book.liquidity.token0()).toLowerCase() === a.address.toLowerCase();
+  const [d0, d1] = assetIs0 ? [a.decimals, base.decimals] : [base.decimals, a.decimals];
+  // Price of token0 in token1 at the range's edges: the asset's ±halfWidth, inverted when the base asset is token0.
+  const [lo, hi] = assetIs0
+    ? [p.priceUsd * (1 - p.halfWidth), p.priceUsd * (1 + p.halfWidth)]
+    : [1 / (p.priceUsd * (1 + p.halfWidth)), 1 / (p.priceUsd * (1 - p.halfWidth))];
+  const tickLower = floorTickToSpacing(priceToTick(lo, d0, d1), p.tickSpacing);
+  const tickUpper = floorTickToSpacing(priceToTick(hi, d0, d1), p.tickSpacing);
+  const assetUnits = toUnits(p.usdEach / p.priceUsd, a.decimals);
+  const baseUnits = toUnits(p.usdEach, base.decimals);
+  const [amount0, amount1] = assetIs0 ? [assetUnits, baseUnits] : [baseUnits, assetUnits];
+  return {
+    steps: await openLpSteps(env, { fee: p.fee, tickLower, tickUpper, amount0, amount1 }),
+    tickLower,
+    tickUpper,
+  };
 }
 
 export const planBookHedge = bookNs.planBookHedge;

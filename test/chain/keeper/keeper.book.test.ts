@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { bookEnvFromDeployment, openLpSteps, readBook } from "../../../scripts/keeper/book.ts";
+import { bookEnvFromDeployment, lpStepsAround, readBook } from "../../../scripts/keeper/book.ts";
 import {
   PLAN_MARGIN,
   bookPolicyFromConfig,
@@ -23,7 +23,6 @@ import { currentWeights, readState } from "../../../scripts/keeper/readState.ts"
 import type { KeeperContext } from "../../../scripts/keeper/types.ts";
 import { defaultRiskParams, riskParamsFromChain } from "../../../scripts/lib/deployVault.ts";
 import { feedAnswer, oracleMinOut, toUnits } from "../../../scripts/lib/units.ts";
-import { floorTickToSpacing, priceToTick } from "../../../optimizer/instruments/uniswapV3.ts";
 import { book as bookNs } from "../../../optimizer/index.ts";
 import { deployKeeperFixture, keeperFor, type KeeperFixture } from "./harness.ts";
 
@@ -42,13 +41,14 @@ async function buildLongBook(fx: KeeperFixture, ctx: KeeperContext, buyUsd: numb
   const buy = toUnits(buyUsd, 6);
   const { minAmountOut } = oracleMinOut(buy, pu.priceWad_, 6, pw.priceWad_, 18, 100);
   const env = await bookEnvFromDeployment(s.vault, fx.deployment, ethers.provider, s.keeper);
-  const wethIs0 = (await env.book.liquidity.token0()).toLowerCase() === weth.toLowerCase();
-  const [d0, d1] = wethIs0 ? [18, 6] : [6, 18];
-  const p = wethIs0 ? 3_000 : 1 / 3_000;
-  const lo = floorTickToSpacing(priceToTick(wethIs0 ? p * (1 - halfWidth) : p / (1 + halfWidth), d0, d1), 10);
-  const hi = floorTickToSpacing(priceToTick(wethIs0 ? p * (1 + halfWidth) : p / (1 - halfWidth), d0, d1), 10);
-  const [wethUnits, usdcUnits] = [toUnits(lpUsd / 2 / 3_000, 18), toUnits(lpUsd / 2, 6)];
-  const [a0, a1] = wethIs0 ? [wethUnits, usdcUnits] : [usdcUnits, wethUnits];
+  const lp = await lpStepsAround(env, {
+    asset: "WETH",
+    priceUsd: 3_000,
+    halfWidth,
+    usdEach: lpUsd / 2,
+    fee: s.fees.WETH,
+    tickSpacing: 10,
+  });
   const st = await readState(ctx);
   const swap = { adapter: await s.adapter.getAddress(), tokenIn: usdc, tokenOut: weth, amountIn: buy, minAmountOut };
   const r = await sendPlan(
@@ -56,10 +56,7 @@ async function buildLongBook(fx: KeeperFixture, ctx: KeeperContext, buyUsd: numb
     {
       planId: ethers.id(`build the long book ${buyUsd} ${lpUsd} ${halfWidth}`),
       deadline: BigInt(st.timestamp + 600),
-      trades: [
-        { ...swap, data: s.paths.usdcToWeth },
-        ...(await openLpSteps(env, { fee: s.fees.WETH, tickLower: lo, tickUpper: hi, amount0: a0, amount1: a1 })),
-      ],
+      trades: [{ ...swap, data: s.paths.usdcToWeth }, ...lp.steps],
       lines: [],
       guards: [],
       skipped: [],
