@@ -9,12 +9,24 @@
  * sqrt price (`oraclePricesFor`), with the pool moved below, into and above the position's range by real swaps.
  */
 import { expect } from "chai";
+import {
+  FEE,
+  MAX_UINT128,
+  SPACING,
+  act,
+  deadline,
+  liquidityOf,
+  mintPosition,
+  movePoolToTick,
+  poolSqrtPrice,
+  tokenAmounts,
+  type LpFixture,
+} from "./lpHarness.ts";
 import { network } from "hardhat";
 import { AbiCoder, type Contract, parseEther, parseUnits } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { MockERC20, UniswapV3LiquidityModule } from "../../../types/ethers-contracts/index.js";
 import {
-  FeeAmount,
   addLiquidity,
   createPool,
   deployUniswapV3,
@@ -35,14 +47,11 @@ import { lpGamma } from "../../../optimizer/instruments/uniswapV3.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
-const FEE = FeeAmount.MEDIUM; // 0.3 %, tick spacing 60
-const SPACING = 60;
 const ETH_IN_USDC = 3000;
 const Q192 = 2n ** 192n;
 const WAD = 10n ** 18n;
-const MAX_UINT128 = 2n ** 128n - 1n;
 
-interface Fixture {
+interface Fixture extends LpFixture {
   ctx: UniswapV3Context;
   npm: Contract;
   pool: Contract;
@@ -110,42 +119,6 @@ async function baseFixture(): Promise<Fixture> {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-/** [token0 amount, token1 amount] from amounts named by token. */
-function sorted(f: Fixture, wethAmount: bigint, usdcAmount: bigint): [bigint, bigint] {
-  return f.t0 === f.weth ? [wethAmount, usdcAmount] : [usdcAmount, wethAmount];
-}
-
-/** The vault's call: approve exactly `amountIn` of `tokenIn`, then `execute`. */
-async function act(f: Fixture, data: string, tokenIn?: MockERC20, amountIn = 0n, deRiskOnly = false) {
-  const tokenAddress = tokenIn ? await tokenIn.getAddress() : ethers.ZeroAddress;
-  if (tokenIn && amountIn > 0n) await tokenIn.connect(f.vault).approve(f.moduleAddress, amountIn);
-  return f.module.execute(tokenAddress, amountIn, deRiskOnly, data);
-}
-
-/**
- * FUND `wethAmount` WETH, then MINT pulling `usdcAmount` USDC: a position in [tickLower, tickUpper] (no minimums).
- * Returns the new token id.
- */
-async function mintPosition(f: Fixture, tickLower: number, tickUpper: number, wethAmount: bigint, usdcAmount: bigint) {
-  const [amount0Desired, amount1Desired] = sorted(f, wethAmount, usdcAmount);
-  await act(f, encodeLpFund(), f.weth, wethAmount);
-  const data = encodeLpMint({
-    fee: FEE,
-    tickLower,
-    tickUpper,
-    amount0Desired,
-    amount1Desired,
-    amount0Min: 0n,
-    amount1Min: 0n,
-  });
-  const receipt = await (await act(f, data, f.usdc, usdcAmount)).wait();
-  for (const log of receipt!.logs) {
-    const parsed = f.module.interface.parseLog(log);
-    if (parsed?.name === "PositionMinted") return parsed.args.tokenId as bigint;
-  }
-  throw new Error("no PositionMinted event");
-}
-
 /** The standard test position: ±600 ticks (~±6 %) around the starting price, 10 WETH + 30,000 USDC offered. */
 async function positionFixture() {
   const f = await baseFixture();
@@ -153,10 +126,6 @@ async function positionFixture() {
   const tickUpper = f.centerTick + 600;
   const tokenId = await mintPosition(f, tickLower, tickUpper, parseEther("10"), parseUnits("30000", 6));
   return { ...f, tokenId, tickLower, tickUpper };
-}
-
-async function deadline() {
-  return BigInt(await networkHelpers.time.latest()) + 3600n;
 }
 
 /** eth_call of the position manager as the module (the NFT owner): what the protocol itself would do right now. */
@@ -169,7 +138,7 @@ async function callAsModule(f: Fixture, method: string, args: unknown[]) {
 /** Principal `decreaseLiquidity` would release for `liquidity` of `tokenId` at the pool's current price. */
 async function protocolPrincipal(f: Fixture, tokenId: bigint, liquidity: bigint): Promise<[bigint, bigint]> {
   if (liquidity === 0n) return [0n, 0n];
-  const params = { tokenId, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: await deadline() };
+  const params = { tokenId, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: await deadline(f) };
   const [amount0, amount1] = await callAsModule(f, "decreaseLiquidity", [params]);
   return [amount0, amount1];
 }
@@ -179,10 +148,6 @@ async function protocolFees(f: Fixture, tokenId: bigint): Promise<[bigint, bigin
   const params = { tokenId, recipient: f.moduleAddress, amount0Max: MAX_UINT128, amount1Max: MAX_UINT128 };
   const [amount0, amount1] = await callAsModule(f, "collect", [params]);
   return [amount0, amount1];
-}
-
-async function liquidityOf(f: Fixture, tokenId: bigint): Promise<bigint> {
-  return (await f.npm.positions(tokenId)).liquidity as bigint;
 }
 
 /**
@@ -205,36 +170,8 @@ function oraclePricesFor(f: Fixture, sqrtPriceX96: bigint): [bigint, bigint] {
   throw new Error(`no oracle prices imply sqrtPriceX96 ${sqrtPriceX96}`);
 }
 
-async function poolSqrtPrice(f: Fixture): Promise<bigint> {
-  return (await f.pool.slot0()).sqrtPriceX96 as bigint;
-}
-
 async function poolTick(f: Fixture): Promise<number> {
   return Number((await f.pool.slot0()).tick);
-}
-
-/** sqrtPriceX96 at `tick`, in float (good to ~1e-15: used only as a swap's price limit). */
-function approxSqrtPriceAtTick(tick: number): bigint {
-  return BigInt(Math.floor(Math.sqrt(1.0001 ** tick) * 2 ** 96));
-}
-
-/** Moves the pool's price to `tick` (about) with one real swap through SwapRouter.exactInputSingle's price limit. */
-async function movePoolToTick(f: Fixture, tick: number) {
-  const target = approxSqrtPriceAtTick(tick);
-  const current = await poolSqrtPrice(f);
-  if (target === current) return;
-  const zeroForOne = target < current;
-  const [tokenIn, tokenOut] = zeroForOne ? [f.t0, f.t1] : [f.t1, f.t0];
-  await (f.ctx.router.connect(f.deployer) as Contract).exactInputSingle({
-    tokenIn: await tokenIn.getAddress(),
-    tokenOut: await tokenOut.getAddress(),
-    fee: FEE,
-    recipient: f.deployer.address,
-    deadline: await deadline(),
-    amountIn: await tokenIn.balanceOf(f.deployer.address), // the limit stops it first
-    amountOutMinimum: 0n,
-    sqrtPriceLimitX96: target,
-  });
 }
 
 /** Value of `amounts` in WAD "USD" at `pricesWad` (token0, token1). */
@@ -305,7 +242,7 @@ describe("UniswapV3LiquidityModule (real Uniswap V3 bytecode)", () => {
       const tickUpper = f.centerTick + 600;
       const wethAmount = parseEther("10");
       const usdcAmount = parseUnits("40000", 6); // more than the range needs at this price: some comes back
-      const [amount0Desired, amount1Desired] = sorted(f, wethAmount, usdcAmount);
+      const [amount0Desired, amount1Desired] = tokenAmounts(f, wethAmount, usdcAmount);
       const wethBefore = await f.weth.balanceOf(f.vault.address);
       const usdcBefore = await f.usdc.balanceOf(f.vault.address);
 
@@ -315,7 +252,7 @@ describe("UniswapV3LiquidityModule (real Uniswap V3 bytecode)", () => {
       expect(await f.weth.balanceOf(f.moduleAddress)).to.equal(wethAmount);
       // Staged WETH is reported while it waits (idle balance).
       const staged = await f.module.report(oraclePricesFor(f, await poolSqrtPrice(f)));
-      expect(staged.longAmounts).to.deep.equal(sorted(f, wethAmount, 0n));
+      expect(staged.longAmounts).to.deep.equal(tokenAmounts(f, wethAmount, 0n));
 
       const data = encodeLpMint({
         fee: FEE,
@@ -343,7 +280,7 @@ describe("UniswapV3LiquidityModule (real Uniswap V3 bytecode)", () => {
       }
       // The vault paid exactly what the position holds (rounded up by the pool): its principal + at most 1 wei each.
       const principal = await protocolPrincipal(f, tokenId, position.liquidity);
-      const paid = sorted(
+      const paid = tokenAmounts(
         f,
         wethBefore - (await f.weth.balanceOf(f.vault.address)),
         usdcBefore - (await f.usdc.balanceOf(f.vault.address)),
@@ -494,7 +431,7 @@ describe("UniswapV3LiquidityModule (real Uniswap V3 bytecode)", () => {
     it("INCREASE adds liquidity from staged + pulled tokens and returns the rest", async () => {
       const f = await networkHelpers.loadFixture(positionFixture);
       const liquidityBefore = await liquidityOf(f, f.tokenId);
-      const [amount0Desired, amount1Desired] = sorted(f, parseEther("2"), parseUnits("9000", 6));
+      const [amount0Desired, amount1Desired] = tokenAmounts(f, parseEther("2"), parseUnits("9000", 6));
       await act(f, encodeLpFund(), f.weth, parseEther("2"));
       const data = encodeLpIncrease(f.tokenId, { amount0Desired, amount1Desired, amount0Min: 0n, amount1Min: 0n });
       await expect(act(f, data, f.usdc, parseUnits("9000", 6))).to.emit(f.module, "LiquidityIncreased");
@@ -687,7 +624,7 @@ describe("UniswapV3LiquidityModule (real Uniswap V3 bytecode)", () => {
         await mintPosition(f, f.tickLower - 60 * i, f.tickUpper + 60 * i, parseEther("1"), parseUnits("3000", 6));
       }
       expect((await f.module.positionIds()).length).to.equal(4);
-      const [amount0Desired, amount1Desired] = sorted(f, parseEther("1"), parseUnits("3000", 6));
+      const [amount0Desired, amount1Desired] = tokenAmounts(f, parseEther("1"), parseUnits("3000", 6));
       const mint = encodeLpMint({
         fee: FEE,
         tickLower: f.tickLower,

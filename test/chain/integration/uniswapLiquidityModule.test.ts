@@ -11,12 +11,25 @@
  * asserted to be at most one wei.
  */
 import { expect } from "chai";
+import {
+  FEE,
+  MAX_UINT128,
+  SPACING,
+  act,
+  deadline,
+  liquidityOf,
+  mintData,
+  mintPosition,
+  movePoolToTick as moveTo,
+  poolSqrtPrice,
+  tokenAmounts,
+  type LpFixture,
+} from "./lpHarness.ts";
 import { network } from "hardhat";
 import { AbiCoder, type Contract, parseEther, parseUnits } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { MockERC20, UniswapV3LiquidityModule } from "../../../types/ethers-contracts/index.js";
 import {
-  FeeAmount,
   addLiquidity,
   createPool,
   deployUniswapV3,
@@ -32,19 +45,15 @@ import {
   encodeLpDecrease,
   encodeLpFund,
   encodeLpIncrease,
-  encodeLpMint,
 } from "../../../scripts/lib/lpModule.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
-const FEE = FeeAmount.MEDIUM; // 0.3 %, tick spacing 60
-const SPACING = 60;
 const WAD = 10n ** 18n;
 const Q96 = 2n ** 96n;
 const Q192 = 2n ** 192n;
-const MAX_UINT128 = 2n ** 128n - 1n;
 
-interface Fixture {
+interface Fixture extends LpFixture {
   ctx: UniswapV3Context;
   npm: Contract;
   pool: Contract;
@@ -116,51 +125,12 @@ async function baseFixture(): Promise<Fixture> {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-/** [token0, token1] amounts from (WETH, USDC) amounts. */
-function pair(f: Fixture, wethAmount: bigint, usdcAmount: bigint): [bigint, bigint] {
-  return f.wethIs0 ? [wethAmount, usdcAmount] : [usdcAmount, wethAmount];
-}
-
-/** The vault's call: approve exactly `amountIn` of `tokenIn`, then `execute`. */
-async function act(f: Fixture, data: string, tokenIn?: MockERC20, amountIn = 0n, deRiskOnly = false) {
-  const token = tokenIn ? await tokenIn.getAddress() : ethers.ZeroAddress;
-  if (tokenIn && amountIn > 0n) await tokenIn.connect(f.vault).approve(f.moduleAddress, amountIn);
-  return f.module.execute(token, amountIn, deRiskOnly, data);
-}
-
-function mintData(f: Fixture, tickLower: number, tickUpper: number, wethAmount: bigint, usdcAmount: bigint) {
-  const [amount0Desired, amount1Desired] = pair(f, wethAmount, usdcAmount);
-  return encodeLpMint({
-    fee: FEE,
-    tickLower,
-    tickUpper,
-    amount0Desired,
-    amount1Desired,
-    amount0Min: 0n,
-    amount1Min: 0n,
-  });
-}
-
-/** FUND the WETH, then MINT pulling the USDC; returns the new token id (from the module's own event). */
-async function mint(f: Fixture, tickLower: number, tickUpper: number, wethAmount: bigint, usdcAmount: bigint) {
-  await act(f, encodeLpFund(), f.weth, wethAmount);
-  const receipt = await (
-    await act(f, mintData(f, tickLower, tickUpper, wethAmount, usdcAmount), f.usdc, usdcAmount)
-  ).wait();
-  for (const log of receipt!.logs) {
-    if (log.address !== f.moduleAddress) continue;
-    const parsed = f.module.interface.parseLog(log);
-    if (parsed?.name === "PositionMinted") return parsed.args.tokenId as bigint;
-  }
-  throw new Error("no PositionMinted");
-}
-
 /** One position ±600 ticks (~±6 %) around the start, 10 WETH + up to 40,000 USDC offered. */
 async function positionFixture() {
   const f = await baseFixture();
   const tickLower = f.centerTick - 600;
   const tickUpper = f.centerTick + 600;
-  const tokenId = await mint(f, tickLower, tickUpper, parseEther("10"), parseUnits("40000", 6));
+  const tokenId = await mintPosition(f, tickLower, tickUpper, parseEther("10"), parseUnits("40000", 6));
   return { ...f, tokenId, tickLower, tickUpper };
 }
 type PositionFixture = Awaited<ReturnType<typeof positionFixture>>;
@@ -172,15 +142,11 @@ async function npmAsModule(f: Fixture): Promise<Contract> {
   return f.npm.connect(await ethers.getSigner(f.moduleAddress)) as Contract;
 }
 
-async function deadline() {
-  return BigInt(await networkHelpers.time.latest()) + 3600n;
-}
-
 /** What `decreaseLiquidity(liquidity)` would release right now, at the pool's price (the protocol's own math). */
 async function npmPrincipal(f: Fixture, tokenId: bigint, liquidity: bigint): Promise<[bigint, bigint]> {
   if (liquidity === 0n) return [0n, 0n];
   const npm = await npmAsModule(f);
-  const params = { tokenId, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: await deadline() };
+  const params = { tokenId, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: await deadline(f) };
   const [a0, a1] = await npm.decreaseLiquidity.staticCall(params);
   return [a0, a1];
 }
@@ -194,14 +160,6 @@ async function npmFees(f: Fixture, tokenId: bigint): Promise<[bigint, bigint]> {
   const params = { tokenId, recipient: f.moduleAddress, amount0Max: MAX_UINT128, amount1Max: MAX_UINT128 };
   const [a0, a1] = await npm.collect.staticCall(params);
   return [a0, a1];
-}
-
-async function liquidityOf(f: Fixture, tokenId: bigint): Promise<bigint> {
-  return (await f.npm.positions(tokenId)).liquidity as bigint;
-}
-
-async function poolSqrtPrice(f: Fixture): Promise<bigint> {
-  return (await f.pool.slot0()).sqrtPriceX96 as bigint;
 }
 
 /** Oracle prices [token0, token1] in WAD with USDC at exactly 1 USD and WETH at `wethUsdWad`. */
@@ -220,28 +178,9 @@ function pricesFromPool(f: Fixture, s: bigint): [bigint, bigint] {
   return usdPrices(f, (WAD * u1 * Q192) / (u0 * s * s)); // p1 rounded down
 }
 
-/** sqrtPriceX96 at `tick` (float, ~1e-15 relative: only used as a swap's price limit). */
-function approxSqrtPriceAtTick(tick: number): bigint {
-  return BigInt(Math.floor(Math.sqrt(1.0001 ** tick) * 2 ** 96));
-}
-
-/** One real swap (SwapRouter.exactInputSingle, stopped by its price limit) that moves the pool to about `tick`. */
+/** The shared pool move, then: the pool really is within a tick of `tick`. */
 async function movePoolToTick(f: Fixture, tick: number) {
-  const target = approxSqrtPriceAtTick(tick);
-  const current = await poolSqrtPrice(f);
-  if (target === current) return;
-  const zeroForOne = target < current;
-  const [tokenIn, tokenOut] = zeroForOne ? [f.t0, f.t1] : [f.t1, f.t0];
-  await (f.ctx.router.connect(f.deployer) as Contract).exactInputSingle({
-    tokenIn: await tokenIn.getAddress(),
-    tokenOut: await tokenOut.getAddress(),
-    fee: FEE,
-    recipient: f.deployer.address,
-    deadline: await deadline(),
-    amountIn: await tokenIn.balanceOf(f.deployer.address),
-    amountOutMinimum: 0n,
-    sqrtPriceLimitX96: target,
-  });
+  await moveTo(f, tick);
   const now = Number((await f.pool.slot0()).tick);
   expect(Math.abs(now - tick)).to.be.at.most(1);
 }
@@ -273,7 +212,7 @@ describe("UniswapV3LiquidityModule vs the real NonfungiblePositionManager", () =
       // A second, narrower position so that the report sums two ranges with different boundaries.
       const narrowLower = f.centerTick - 180;
       const narrowUpper = f.centerTick + 240;
-      const narrowId = await mint(f, narrowLower, narrowUpper, parseEther("3"), parseUnits("12000", 6));
+      const narrowId = await mintPosition(f, narrowLower, narrowUpper, parseEther("3"), parseUnits("12000", 6));
       const positions = [f.tokenId, narrowId];
       const seen = new Set<string>();
       const targets = [
@@ -454,7 +393,11 @@ describe("UniswapV3LiquidityModule vs the real NonfungiblePositionManager", () =
       const f = await networkHelpers.loadFixture(baseFixture);
       const wethAmount = parseEther("10");
       const usdcAmount = parseUnits("50000", 6); // more than ±6 % around the price needs for 10 WETH
-      const vaultBefore = pair(f, await f.weth.balanceOf(f.vault.address), await f.usdc.balanceOf(f.vault.address));
+      const vaultBefore = tokenAmounts(
+        f,
+        await f.weth.balanceOf(f.vault.address),
+        await f.usdc.balanceOf(f.vault.address),
+      );
       await expect(act(f, encodeLpFund(), f.weth, wethAmount))
         .to.emit(f.module, "Funded")
         .withArgs(await f.weth.getAddress(), wethAmount);
@@ -474,7 +417,11 @@ describe("UniswapV3LiquidityModule vs the real NonfungiblePositionManager", () =
         expect(await token.balanceOf(f.moduleAddress)).to.equal(0n);
         expect(await token.allowance(f.moduleAddress, f.ctx.addresses.positionManager)).to.equal(0n);
       }
-      const vaultAfter = pair(f, await f.weth.balanceOf(f.vault.address), await f.usdc.balanceOf(f.vault.address));
+      const vaultAfter = tokenAmounts(
+        f,
+        await f.weth.balanceOf(f.vault.address),
+        await f.usdc.balanceOf(f.vault.address),
+      );
       const principal = await npmPrincipal(f, ids[0], await liquidityOf(f, ids[0]));
       for (const i of [0, 1]) {
         // The pool rounds a mint up and a burn down: paid = releasable principal + at most 1 wei.
@@ -486,7 +433,7 @@ describe("UniswapV3LiquidityModule vs the real NonfungiblePositionManager", () =
     it("INCREASE adds liquidity and refunds; DECREASE lands principal + fees at the vault", async () => {
       const f = await networkHelpers.loadFixture(positionFixture);
       const l0 = await liquidityOf(f, f.tokenId);
-      const [a0, a1] = pair(f, parseEther("5"), parseUnits("25000", 6));
+      const [a0, a1] = tokenAmounts(f, parseEther("5"), parseUnits("25000", 6));
       await act(f, encodeLpFund(), f.weth, parseEther("5"));
       await expect(
         act(
@@ -515,8 +462,14 @@ describe("UniswapV3LiquidityModule vs the real NonfungiblePositionManager", () =
 
     it("BURN: everything to the vault, NFT burned, positionIds shrinks (swap and pop)", async () => {
       const f = await networkHelpers.loadFixture(positionFixture);
-      const second = await mint(f, f.tickLower - 120, f.tickUpper + 120, parseEther("1"), parseUnits("4000", 6));
-      const third = await mint(f, f.tickLower + 120, f.tickUpper - 120, parseEther("1"), parseUnits("4000", 6));
+      const second = await mintPosition(
+        f,
+        f.tickLower - 120,
+        f.tickUpper + 120,
+        parseEther("1"),
+        parseUnits("4000", 6),
+      );
+      const third = await mintPosition(f, f.tickLower + 120, f.tickUpper - 120, parseEther("1"), parseUnits("4000", 6));
       await movePoolToTick(f, f.centerTick + 180);
       const principal = await npmPrincipal(f, f.tokenId, await liquidityOf(f, f.tokenId));
       const fees = await npmFees(f, f.tokenId);
@@ -574,7 +527,7 @@ describe("UniswapV3LiquidityModule vs the real NonfungiblePositionManager", () =
       const max = await f.module.MAX_POSITIONS();
       while (BigInt((await f.module.positionIds()).length) < max) {
         const n = (await f.module.positionIds()).length;
-        await mint(f, f.tickLower - 60 * n, f.tickUpper + 60 * n, parseEther("1"), parseUnits("4000", 6));
+        await mintPosition(f, f.tickLower - 60 * n, f.tickUpper + 60 * n, parseEther("1"), parseUnits("4000", 6));
       }
       const data = mintData(f, f.tickLower, f.tickUpper, parseEther("1"), parseUnits("4000", 6));
       await act(f, encodeLpFund(), f.weth, parseEther("1"));
