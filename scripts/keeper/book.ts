@@ -62,14 +62,21 @@ export interface BookEnv {
   paths: Record<string, string>;
 }
 
+/** An LP position's NFT id and the fee tier of its pool (a range change re-mints into the same pool). */
+export interface LpRef {
+  tokenId: bigint;
+  fee: number;
+}
+
 /** The book as read from chain, in optimizer units, plus the on-chain health factor (Aave's own). */
 export interface ChainBook {
   positions: Position[];
   market: MarketState;
   aaveHealthFactor: number;
   lpIds: bigint[];
-  /** NFT id of each LP position, by its index in `positions` (what the optimizer's LP actions refer to). */
-  lpTokenIdByIndex: Map<number, bigint>;
+  /** NFT id and pool fee tier of each LP position, by its index in `positions` (what the optimizer's LP actions
+   * refer to). */
+  lpByIndex: Map<number, LpRef>;
 }
 
 const AAVE_POOL_ABI = [
@@ -160,10 +167,10 @@ export async function readBook(env: BookEnv): Promise<ChainBook> {
   const lp = env.book.liquidity;
   const npm = new Contract(env.positionManager, NPM_ABI, env.provider);
   const lpIds = [...(await lp.positionIds())];
-  const lpTokenIdByIndex = new Map<number, bigint>();
+  const lpByIndex = new Map<number, LpRef>();
   for (const id of lpIds) {
-    lpTokenIdByIndex.set(positions.length, id);
     const p = await npm.positions(id);
+    lpByIndex.set(positions.length, { tokenId: id, fee: Number(p[4]) });
     const [t0, t1] = [symbolOf(p[2]), symbolOf(p[3])];
     positions.push({
       kind: "uniswapV3",
@@ -198,7 +205,7 @@ export async function readBook(env: BookEnv): Promise<ChainBook> {
   if (collateral.length > 0 || debt.length > 0) positions.push({ kind: "lending", id: "aave", collateral, debt });
   const acct = await accountData(env.book.aavePool, await env.book.lending.getAddress());
   const aaveHealthFactor = acct.totalDebtUsdE8 === 0n ? Infinity : fromWad(acct.healthFactorWad);
-  return { positions, market: { pricesUsd, rateAnnual: 0 }, aaveHealthFactor, lpIds, lpTokenIdByIndex };
+  return { positions, market: { pricesUsd, rateAnnual: 0 }, aaveHealthFactor, lpIds, lpByIndex };
 }
 
 /** One line per figure the issue asks for: net delta, short gamma, leverage, health factor (now and stressed). */
@@ -238,13 +245,13 @@ export function describeBook(b: ChainBook, risk: BookRisk, limits: BookLimits): 
  * Turns the optimizer's hedge actions into vault plan steps. LP range changes (burn, rebalancing swap, mint) keep
  * their order and come first, as the optimizer plans them; lending actions go to the Aave module; swaps go through the
  * swap adapter with min-out at the vault's own oracle floor (`maxSlippageBps` below the oracle-implied output).
- * `lpTokenIdByIndex` names the NFT behind each LP position index (from `readBook`).
+ * `lpByIndex` names the NFT and pool behind each LP position index (from `readBook`).
  */
 export async function hedgeSteps(
   env: BookEnv,
   actions: readonly BookAction[],
   maxSlippageBps: number,
-  lpTokenIdByIndex: ReadonlyMap<number, bigint> = new Map(),
+  lpByIndex: ReadonlyMap<number, LpRef> = new Map(),
 ): Promise<PlanStep[]> {
   const lending = await env.book.lending.getAddress();
   const lastLp = actions.map((a) => a.kind === "lpMint" || a.kind === "lpBurn").lastIndexOf(true);
@@ -284,8 +291,7 @@ export async function hedgeSteps(
         data: path,
       });
     } else if (a.kind === "lpBurn") {
-      const tokenId = lpTokenIdByIndex.get(a.positionIndex);
-      if (tokenId === undefined) throw new Error(`book: no NFT behind LP position ${a.positionIndex}`);
+      const { tokenId } = lpRefOf(lpByIndex, a.positionIndex);
       const lp = await env.book.liquidity.getAddress();
       const t0 = await env.book.liquidity.token0();
       steps.push({
@@ -300,7 +306,7 @@ export async function hedgeSteps(
       const [t0, t1] = [env.tokens[a.token0], env.tokens[a.token1]];
       steps.push(
         ...(await openLpSteps(env, {
-          fee: Number(await feeOfLp(env, lpTokenIdByIndex.get(a.positionIndex))),
+          fee: lpRefOf(lpByIndex, a.positionIndex).fee,
           tickLower: a.tickLower,
           tickUpper: a.tickUpper,
           amount0: toUnits(a.amount0Token, t0.decimals),
@@ -335,11 +341,11 @@ export function lendingStep(
   };
 }
 
-/** Fee tier of the pool an LP position sits in (the re-mint of a range change goes to the same pool). */
-async function feeOfLp(env: BookEnv, tokenId: bigint | undefined): Promise<bigint> {
-  if (tokenId === undefined) throw new Error("book: an LP mint must replace a position the module holds");
-  const p = await new Contract(env.positionManager, NPM_ABI, env.provider).positions(tokenId);
-  return p[4] as bigint;
+/** The LP position a range change replaces (its re-mint goes to the same pool). */
+function lpRefOf(lpByIndex: ReadonlyMap<number, LpRef>, positionIndex: number): LpRef {
+  const ref = lpByIndex.get(positionIndex);
+  if (ref === undefined) throw new Error(`book: no NFT behind LP position ${positionIndex}`);
+  return ref;
 }
 
 /**

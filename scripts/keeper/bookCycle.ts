@@ -148,14 +148,14 @@ export async function runBookCycle(ctx: KeeperContext, env: BookEnv, policy: Boo
   let steps: PlanStep[];
   let actions = hedge.actions;
   try {
-    steps = await hedgeSteps(env, actions, state.params.maxSlippageBps, b.lpTokenIdByIndex);
+    steps = await hedgeSteps(env, actions, state.params.maxSlippageBps, b.lpByIndex);
     const maxSteps = Number(await ctx.vault.MAX_TRADES());
     if (steps.length > maxSteps) {
       // The vault takes at most MAX_TRADES steps per rebalance: send the range changes (gamma) now; the delta hedge
       // is planned again next cycle on the book they leave.
       const lastLp = actions.map((a) => a.kind === "lpBurn" || a.kind === "lpMint").lastIndexOf(true);
       const lpOnly = actions.slice(0, lastLp + 1);
-      const lpSteps = lastLp < 0 ? [] : await hedgeSteps(env, lpOnly, state.params.maxSlippageBps, b.lpTokenIdByIndex);
+      const lpSteps = lastLp < 0 ? [] : await hedgeSteps(env, lpOnly, state.params.maxSlippageBps, b.lpByIndex);
       if (lpSteps.length === 0 || lpSteps.length > maxSteps) {
         return done(
           "refused",
