@@ -212,11 +212,18 @@ async function arbitrage(sym: "WETH" | "WBTC", oracleUsd: number) {
 }
 
 /** One day: the feeds get the day's closes, arbitrage moves the pools to them. */
+/** The day's closes, written again as a fresh round (the keeper's steps later in a day need unstale feeds). */
+let lastPrices: { ETH: number; BTC: number } = pre[0];
+async function refreshFeeds() {
+  await (await s.feeds.USDC.setAnswer(feedAnswer(1))).wait();
+  await (await s.feeds.ETH.setAnswer(feedAnswer(lastPrices.ETH))).wait();
+  await (await s.feeds.BTC.setAnswer(feedAnswer(lastPrices.BTC))).wait();
+}
+
 async function newDay(p: { ETH: number; BTC: number }) {
   await networkHelpers.time.increase(86_400);
-  await (await s.feeds.USDC.setAnswer(feedAnswer(1))).wait();
-  await (await s.feeds.ETH.setAnswer(feedAnswer(p.ETH))).wait();
-  await (await s.feeds.BTC.setAnswer(feedAnswer(p.BTC))).wait();
+  lastPrices = p;
+  await refreshFeeds();
 }
 
 // The feeds' history: the 30 days before the start, one round a day (the keeper's default market data).
@@ -313,13 +320,6 @@ async function manageBook() {
   if (r.outcome === "confirmed") bookPlans++;
 }
 
-let lastPrices = pre.at(-1)!;
-async function refreshFeeds() {
-  await (await s.feeds.USDC.setAnswer(feedAnswer(1))).wait();
-  await (await s.feeds.ETH.setAnswer(feedAnswer(lastPrices.ETH))).wait();
-  await (await s.feeds.BTC.setAnswer(feedAnswer(lastPrices.BTC))).wait();
-}
-
 const sharePrice0 = fromWad((await s.lens.budget(vaultAddress)).sharePriceWad);
 let sent = 0;
 for (const [day, prices] of days.entries()) {
@@ -333,7 +333,6 @@ for (const [day, prices] of days.entries()) {
     log(`  rebalanced: ${r.plan!.trades.length} trade(s)  tx ${r.txHash}`);
   }
   await report(r.targets?.weights ?? TARGETS, sharePrice0);
-  lastPrices = prices;
   if (day === 0) {
     await networkHelpers.time.increase(Number(onChain.cooldownSeconds));
     await refreshFeeds();
