@@ -1,37 +1,23 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { vaultAt, erc20At } from "../chain.ts";
 import { errorContext, type VaultCtx } from "../context.ts";
 import { describeError } from "../errors.ts";
 import { formatAmount, parseAmount, unitsToInput } from "../format.ts";
 import { AmountField } from "./AmountField.tsx";
+import { useVaultPreview } from "./useVaultPreview.ts";
 import { TxStatus, type TxState } from "./TxStatus.tsx";
 
 /** Approve + deposit, with a preview of the shares and the room left under the deposit cap. */
 export function DepositForm({ ctx }: { ctx: VaultCtx }) {
   const { meta, snapshot, position } = ctx;
   const [input, setInput] = useState("");
-  const [preview, setPreview] = useState<bigint | undefined>();
   const [tx, setTx] = useState<TxState>({ kind: "idle" });
   const parsed = input.trim() === "" ? undefined : parseAmount(input, meta.base.decimals);
   const units = parsed?.ok ? parsed.units : undefined;
   const busy = tx.kind === "working";
   const closed = snapshot.budget.paused || snapshot.budget.shutdown;
 
-  useEffect(() => {
-    let live = true;
-    setPreview(undefined);
-    if (units === undefined) return;
-    const t = setTimeout(() => {
-      vaultAt(ctx.d, ctx.readProvider)
-        .previewDeposit(units)
-        .then((s) => live && setPreview(s))
-        .catch(() => live && setPreview(undefined));
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [units, ctx.d, ctx.readProvider, snapshot.block]);
+  const preview = useVaultPreview(ctx, "previewDeposit", units);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();

@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { exitDebts, exitShortfall } from "../book.ts";
 import { erc20At, readModules, vaultAt } from "../chain.ts";
 import { errorContext, type VaultCtx } from "../context.ts";
 import { describeError } from "../errors.ts";
 import { formatAmount, parseAmount, unitsToInput } from "../format.ts";
 import { AmountField } from "./AmountField.tsx";
+import { useVaultPreview } from "./useVaultPreview.ts";
 import { TxStatus, type TxState } from "./TxStatus.tsx";
 
 const VIRTUAL_SHARES = 10n ** 6n; // BallastVault.DECIMALS_OFFSET = 6: redeemInKind divides by totalSupply + 10^6
@@ -15,28 +16,13 @@ export function WithdrawForm({ ctx }: { ctx: VaultCtx }) {
   const idle = snapshot.budget.base.balance;
   const [input, setInput] = useState("");
   const [useMax, setUseMax] = useState(false);
-  const [preview, setPreview] = useState<bigint | undefined>();
   const [tx, setTx] = useState<TxState>({ kind: "idle" });
   const parsed = input.trim() === "" ? undefined : parseAmount(input, meta.base.decimals);
   const units = parsed?.ok ? parsed.units : undefined;
   const busy = tx.kind === "working";
   const idleShort = units !== undefined && units > idle;
 
-  useEffect(() => {
-    let live = true;
-    setPreview(undefined);
-    if (units === undefined) return;
-    const t = setTimeout(() => {
-      vaultAt(ctx.d, ctx.readProvider)
-        .previewWithdraw(units)
-        .then((s) => live && setPreview(s))
-        .catch(() => live && setPreview(undefined));
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [units, ctx.d, ctx.readProvider, snapshot.block]);
+  const preview = useVaultPreview(ctx, "previewWithdraw", units);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
