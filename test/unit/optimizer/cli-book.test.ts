@@ -4,20 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as book from "../../../optimizer/cli/book.ts";
 import { ValidationError } from "../../../optimizer/errors.ts";
+import { capture } from "./helpers/capture.ts";
 
 const BOOK = new URL("../../../docs/examples/levered-book.json", import.meta.url).pathname;
-
-async function capture(fn: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
-  try {
-    await fn();
-  } finally {
-    console.log = orig;
-  }
-  return lines.join("\n");
-}
 
 describe("cli: book", () => {
   it("prints --help", async () => {

@@ -5,20 +5,9 @@ import { join } from "node:path";
 import * as greeks from "../../../optimizer/cli/greeks.ts";
 import * as stress from "../../../optimizer/cli/stress.ts";
 import { ValidationError } from "../../../optimizer/errors.ts";
+import { capture } from "./helpers/capture.ts";
 
 const BOOK = new URL("../../../docs/examples/book.json", import.meta.url).pathname;
-
-async function capture(fn: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
-  try {
-    await fn();
-  } finally {
-    console.log = orig;
-  }
-  return lines.join("\n");
-}
 
 describe("cli: greeks", () => {
   it("exports summary and run, and prints --help", async () => {
