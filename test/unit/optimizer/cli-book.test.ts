@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as book from "../../../optimizer/cli/book.ts";
 import { ValidationError } from "../../../optimizer/errors.ts";
-import { capture } from "./helpers/capture.ts";
+import { capture } from "./helpers/cli.ts";
 
 const BOOK = new URL("../../../docs/examples/levered-book.json", import.meta.url).pathname;
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as greeks from "../../../optimizer/cli/greeks.ts";
 import * as stress from "../../../optimizer/cli/stress.ts";
 import { ValidationError } from "../../../optimizer/errors.ts";
-import { capture } from "./helpers/capture.ts";
+import { capture } from "./helpers/cli.ts";
 
 const BOOK = new URL("../../../docs/examples/book.json", import.meta.url).pathname;
 
