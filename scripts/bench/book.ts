@@ -78,6 +78,16 @@ await (await s.usdc.mint(alice.address, USDC(1_000_000))).wait();
 await (await s.usdc.connect(alice).approve(vaultAddress, ethers.MaxUint256)).wait();
 await (await s.vault.connect(alice).deposit(USDC(1_000_000), alice.address)).wait();
 
+// What registered modules cost every deposit (every NAV read values every module): the second deposit into this vault
+// (both modules registered, both still empty) vs the same into a vault of the same stack without modules.
+await (await s.usdc.mint(alice.address, USDC(1_000))).wait();
+const depositWithModules = await gasOf(s.vault.connect(alice).deposit(USDC(1_000), alice.address));
+const plain = await deployLocalStack(ethers, { params });
+await (await plain.usdc.mint(alice.address, USDC(1_001_000))).wait();
+await (await plain.usdc.connect(alice).approve(await plain.vault.getAddress(), ethers.MaxUint256)).wait();
+await (await plain.vault.connect(alice).deposit(USDC(1_000_000), alice.address)).wait();
+const depositWithout = await gasOf(plain.vault.connect(alice).deposit(USDC(1_000), alice.address));
+
 type Step = ChainTrade;
 let plan = 0;
 const rebalance = (steps: Step[]) =>
@@ -346,5 +356,9 @@ console.log(
   "  step in vault = vault − that no-op rebalance: the action with the module's and the vault's transfers, approvals" +
     " and balance checks. It can be below the direct action: the valuation before the step already paid the cold" +
     " (EIP-2929) access to the protocol's contracts and slots the step then reads warm.",
+);
+console.log(
+  `\n  deposit (second, 1,000 USDC): ${depositWithout.toLocaleString("en-US")} gas without modules, ` +
+    `${depositWithModules.toLocaleString("en-US")} with the two modules registered and empty`,
 );
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
